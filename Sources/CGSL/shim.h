@@ -1,0 +1,19 @@
+#ifndef SYMDETECT_CGSL_SHIM_H
+#define SYMDETECT_CGSL_SHIM_H
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_vector.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_multilarge.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sf_gamma.h>
+
+/* Exported by libgsl (>= 2.2) but not declared in gsl_multilarge.h: the
+   accumulated R factor and Q^T y of the TSQR solver. */
+const gsl_matrix *gsl_multilarge_linear_matrix_ptr(const gsl_multilarge_linear_workspace *w);
+const gsl_vector *gsl_multilarge_linear_rhs_ptr(const gsl_multilarge_linear_workspace *w);
+
+#endif

@@ -1,0 +1,43 @@
+import CGSL
+
+/// A GSL status other than success, or an input GSL would silently accept but we refuse
+/// (non-finite entries, wrong sizes). Thrown by every function of the GSL layer.
+public struct GSLError: Error, CustomStringConvertible, Sendable {
+    public let function: String
+    public let status: Int32
+    public let reason: String
+
+    public var description: String { "\(function): \(reason) (GSL status \(status))" }
+
+    init(function: String, status: Int32) {
+        self.function = function
+        self.status = status
+        self.reason = String(cString: gsl_strerror(status))
+    }
+
+    init(function: String, reason: String) {
+        self.function = function
+        self.status = -1
+        self.reason = reason
+    }
+}
+
+enum GSLRuntime {
+    /// GSL's default handler aborts the process; statuses are returned and checked instead.
+    /// Evaluated once, before the first GSL call of every entry point in this folder.
+    static let errorHandlerDisabled: Bool = {
+        gsl_set_error_handler_off()
+        return true
+    }()
+
+    @inline(__always)
+    static func check(_ status: Int32, _ function: String) throws {
+        if status != GSL_SUCCESS { throw GSLError(function: function, status: status) }
+    }
+
+    static func requireFinite(_ values: [Double], _ function: String) throws {
+        if !values.allSatisfy({ $0.isFinite }) {
+            throw GSLError(function: function, reason: "non-finite input")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+/// The labelled samples of a dataset: one column of `Double` per coordinate plus the label.
+///
+/// Column-major so that fitting and neighbour searches read contiguous memory. Every value is
+/// finite (the reader refuses anything else).
+public struct SampleTable: Sendable, Equatable {
+    /// Names of the coordinate (feature) columns, in the order used everywhere downstream.
+    public var featureNames: [String]
+    public var labelName: String
+    /// `features[j][i]` is coordinate j of sample i.
+    public var features: [[Double]]
+    public var labels: [Double]
+
+    public init(featureNames: [String], labelName: String, features: [[Double]], labels: [Double]) {
+        precondition(featureNames.count == features.count)
+        precondition(features.allSatisfy { $0.count == labels.count })
+        self.featureNames = featureNames
+        self.labelName = labelName
+        self.features = features
+        self.labels = labels
+    }
+
+    public var count: Int { labels.count }
+    public var dimension: Int { features.count }
+
+    /// Coordinates of sample i as a point.
+    public func point(_ i: Int) -> [Double] { features.map { $0[i] } }
+
+    public func index(ofFeature name: String) -> Int? { featureNames.firstIndex(of: name) }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// SplitMix64: a small, fast, seedable generator so every random choice (test points, rotations,
+/// data splits) is reproducible byte for byte across runs and machines.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) with 53 random bits (platform independent, unlike Double.random(in:)).
+    public mutating func nextUniform() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    public mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * nextUniform() }
+
+    /// Standard normal by Box–Muller (deterministic, uses two uniforms).
+    public mutating func nextGaussian() -> Double {
+        var u1 = nextUniform()
+        while u1 <= 0 { u1 = nextUniform() }
+        let u2 = nextUniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// Fisher–Yates shuffle driven by this generator (portable, unlike `shuffled(using:)`'s
+    /// unspecified algorithm).
+    public mutating func shuffle<T>(_ a: inout [T]) {
+        guard a.count > 1 else { return }
+        for i in stride(from: a.count - 1, to: 0, by: -1) {
+            let j = Int(next() % UInt64(i + 1))
+            a.swapAt(i, j)
+        }
+    }
+}
