@@ -12,6 +12,7 @@ import Foundation
 ///    Singular values below σ₁·max(N, p)·ε are treated as zero (numpy's matrix_rank rule):
 ///    the minimum-norm solution is returned, the null-space combinations are named and the
 ///    affected standard errors are nil.
+/// 3b. Moderate full-rank designs are re-solved by Householder QR in extended precision.
 /// 4. A second pass over the rows gives residuals and the hat diagonal
 ///    hᵢᵢ = wᵢ‖Σ⁺VᵀD⁻¹φ(vᵢ)‖², hence the leave-one-out residuals rᵢ/(1 − hᵢᵢ).
 /// 5. Coefficients and covariance are unscaled to user units: β_α = β̃_α / Π_j s_j^α_j.
@@ -89,6 +90,32 @@ public enum TaylorFitter {
         for k in 0..<rank { var s = 0.0; for i in 0..<p { s += svd.u[i, k] * qty[i] }; utq[k] = s }
         var betaScaled = [Double](repeating: 0, count: p)
         for a in 0..<p { var s = 0.0; for k in 0..<rank { s += pm[k, a] * utq[k] }; betaScaled[a] = s }
+
+        // 3b. Full-rank designs of moderate size: re-solve in extended precision (see
+        // ExtendedPrecisionLeastSquares) — same equilibrated columns, so the result differs from
+        // the SVD solution only by the double-precision round-off it removes.
+        if rank == p, n * p * p <= ExtendedPrecisionLeastSquares.workLimit {
+            typealias E = ExtendedPrecisionLeastSquares.Extended
+            var design = [E](repeating: 0, count: n * p)
+            var rhsAll = [Double](repeating: 0, count: n)
+            var pw = [[E]](repeating: [E](repeating: 1, count: order + 1), count: d)
+            for i in 0..<n {
+                for j in 0..<d {
+                    let v = (E(table.features[j][i]) - E(center[j])) / E(scale[j])
+                    for k in 1...order { pw[j][k] = pw[j][k - 1] * v }
+                }
+                let sw = E(weights.map { $0[i].squareRoot() } ?? 1)
+                for (a, alpha) in exponents.enumerated() {
+                    var m = sw / E(colNorm[a])
+                    for j in 0..<d where alpha[j] > 0 { m *= pw[j][alpha[j]] }
+                    design[a * n + i] = m
+                }
+                rhsAll[i] = (weights.map { $0[i].squareRoot() } ?? 1) * y[i]
+            }
+            if let gamma = ExtendedPrecisionLeastSquares.solve(columnMajorDesign: &design, rhs: rhsAll, columns: p) {
+                for a in 0..<p { betaScaled[a] = gamma[a] / colNorm[a] }
+            }
+        }
 
         // 4. Residuals and leverages.
         var residuals = [Double](repeating: 0, count: n)
