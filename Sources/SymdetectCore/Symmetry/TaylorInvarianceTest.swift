@@ -32,14 +32,18 @@ public struct TaylorInvarianceTest: Sendable {
     /// standard deviation: on noise-free data σ ≈ 0 and round-off alone would look significant.
     public static let relativeNoiseFloor = 1e-8
 
-    public init(fit: TaylorFit, operation: SymmetryOperation, alpha: Double, labelSpread: Double) {
+    /// - Parameter centerIsFitted: the centre is the fitted model's stationary point, so the
+    ///   linear coefficients are zero by construction rather than estimates; they are left out
+    ///   of the test (kept, they would be read as an exact observation of 0 and, through their
+    ///   correlation with the other coefficients, inflate W).
+    public init(fit: TaylorFit, operation: SymmetryOperation, alpha: Double, labelSpread: Double, centerIsFitted: Bool = false) {
         let p = fit.parameterCount
         let degree = fit.exponents.map { $0.reduce(0, +) }
         let maps = operation.matrices.map { PolynomialComposition.coefficientMap($0, exponents: fit.exponents) }
         // Rows of the stacked L (one block per matrix), constant term dropped (always invariant).
         var rows: [(block: Int, alpha: Int, coefficients: [Double])] = []
         for (k, m) in maps.enumerated() {
-            for a in 0..<p where degree[a] > 0 {
+            for a in 0..<p where degree[a] > (centerIsFitted ? 1 : 0) {
                 var l = [Double](repeating: 0, count: p)
                 for b in 0..<p { l[b] = ((a == b ? 1 : 0) - m[a, b]) / 2 }
                 rows.append((k, a, l))

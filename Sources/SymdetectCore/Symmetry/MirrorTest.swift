@@ -1,0 +1,197 @@
+import Foundation
+
+/// The data, neighbour index and leave-one-out predictions shared by every operation's mirror
+/// test. Built once per analysis.
+///
+/// Coordinates are scaled by their standard deviations for neighbour search. At most
+/// `maxReference` samples (a seeded subset) form the neighbour index and at most `maxTested`
+/// samples are tested, so the cost is bounded for very large files.
+public struct MirrorContext: Sendable {
+    public static let maxReference = 200_000
+    public static let maxTested = 4_000
+
+    let table: SampleTable
+    let center: [Double]
+    let transform: LabelTransform
+    let scale: [Double]
+    let predictor: LocalPolynomialPredictor
+    /// Reference samples (indices into the table) and their scaled coordinates / transformed labels.
+    let reference: [Int]
+    let referencePoints: [Double]
+    let referenceLabels: [Double]
+    let tree: KDTree
+    /// Tested samples: table index, position in the reference set (or −1), LOO prediction.
+    let tested: [Int]
+    let testedReferencePosition: [Int]
+    let loo: [Query?]
+
+    struct Query: Sendable {
+        let prediction: Double
+        let varianceFactor: Double
+        let radius: Double
+    }
+
+    public init(table: SampleTable, center: [Double], transform: LabelTransform, seed: UInt64 = 0x6D17_7021) {
+        self.table = table
+        self.center = center
+        self.transform = transform
+        let d = table.dimension
+        scale = table.features.map { col in
+            let m = col.reduce(0, +) / Double(col.count)
+            let sd = (col.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(col.count)).squareRoot()
+            return sd > 0 ? sd : 1
+        }
+        predictor = LocalPolynomialPredictor(dimension: d)
+        var rng = SeededGenerator(seed: seed)
+        func subset(_ n: Int, _ cap: Int) -> [Int] {
+            guard n > cap else { return Array(0..<n) }
+            var all = Array(0..<n)
+            rng.shuffle(&all)
+            return Array(all.prefix(cap)).sorted()
+        }
+        let reference = subset(table.count, Self.maxReference)
+        self.reference = reference
+        var pts = [Double](repeating: 0, count: reference.count * d)
+        for (r, i) in reference.enumerated() { for j in 0..<d { pts[r * d + j] = table.features[j][i] / scale[j] } }
+        referencePoints = pts
+        let refLabels = reference.map { transform.apply(table.labels[$0]) }
+        referenceLabels = refLabels
+        let tree = KDTree(points: pts, dimension: d)
+        self.tree = tree
+        let tested = subset(table.count, Self.maxTested)
+        self.tested = tested
+        var position = [Int: Int]()
+        for (r, i) in reference.enumerated() { position[i] = r }
+        let positions = tested.map { position[$0] ?? -1 }
+        testedReferencePosition = positions
+        let predictor = self.predictor
+        let scale = self.scale
+        var looQueries: [Query?] = []
+        looQueries.reserveCapacity(tested.count)
+        let k = predictor.neighbourCount
+        for (t, i) in tested.enumerated() {
+            let q = (0..<d).map { table.features[$0][i] / scale[$0] }
+            looQueries.append(Self.query(q, excluding: positions[t], k: k, tree: tree, points: pts, labels: refLabels, predictor: predictor, referenceRadius: nil))
+        }
+        loo = looQueries
+    }
+
+    /// A local prediction at q, or nil when q is not inside the data: the neighbourhood must be
+    /// no wider than twice `referenceRadius` (when given) and its centroid within half a radius
+    /// of q (otherwise the fit would extrapolate).
+    static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, points: [Double], labels: [Double],
+                      predictor: LocalPolynomialPredictor, referenceRadius: Double?) -> Query? {
+        let d = q.count
+        let nb = tree.nearest(q, k: k, excluding: excluding)
+        guard nb.count == k, let last = nb.last else { return nil }
+        let radius = last.distanceSquared.squareRoot()
+        guard radius > 0 else { return nil }
+        if let referenceRadius, radius > 2 * referenceRadius { return nil }
+        var centroid = [Double](repeating: 0, count: d)
+        for n in nb { for j in 0..<d { centroid[j] += points[n.index * d + j] / Double(k) } }
+        let offset = zip(centroid, q).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+        guard offset <= 0.5 * radius else { return nil }
+        guard let p = predictor.predict(at: q, neighbours: nb.map { $0.index }, points: points, labels: labels, radius: radius) else { return nil }
+        return Query(prediction: p.value, varianceFactor: p.varianceFactor, radius: radius)
+    }
+
+    /// RMS of the standardized leave-one-out residuals (transformed scale): an estimate of the
+    /// label noise plus local misfit that does not depend on the global Taylor model.
+    public var localNoise: Double? {
+        var s = 0.0, n = 0
+        for (t, i) in tested.enumerated() {
+            guard let l = loo[t] else { continue }
+            let r = (transform.apply(table.labels[i]) - l.prediction) / (1 + l.varianceFactor).squareRoot()
+            s += r * r; n += 1
+        }
+        return n > 0 ? (s / Double(n)).squareRoot() : nil
+    }
+}
+
+/// One tested sample and its mirror image.
+public struct MirrorPair: Sendable {
+    public let sample: Int
+    /// g·xᵢ in the user's coordinates.
+    public let image: [Double]
+    /// Label yᵢ and the local prediction ŷ(g·xᵢ), both in label units.
+    public let label: Double
+    public let imagePrediction: Double
+    /// Leave-one-out prediction ŷ₋ᵢ(xᵢ), label units.
+    public let looPrediction: Double
+    /// Standardized residuals on the transformed scale: (zᵢ − ẑ)/√(1 + v).
+    public let mirrorResidual: Double
+    public let looResidual: Double
+}
+
+/// The *mirror test* (model-free): compares, sample by sample, the residual of predicting yᵢ
+/// from the neighbours of its image g·xᵢ with the ordinary leave-one-out residual at xᵢ.
+///
+/// Under an exact symmetry both are local-interpolation error plus noise, so
+/// P(|mirror| > |loo|) = ½; breaking makes the mirror residual larger. The one-sided sign test
+/// uses a variance inflated by 2 because an involution pairs samples (i's image lies near j
+/// and j's near i), halving the independent comparisons.
+/// The breaking magnitude, RMS(y(x) − y(g·x)) in label units, is estimated as
+/// sqrt(max(0, mean m² − mean l²)) from the unstandardized residuals.
+public struct MirrorTest: Sendable {
+    public let tested: Int
+    public let pairs: [MirrorPair]
+    public var usable: Int { pairs.count }
+    public var coverage: Double { tested > 0 ? Double(pairs.count) / Double(tested) : 0 }
+    public let pValue: Double?
+    /// Fraction of pairs where the mirror residual is the larger.
+    public let exceedFraction: Double?
+    /// RMS(y(x) − y(g·x)) estimate in label units.
+    public let breakingRMS: Double?
+
+    public static let minimumPairs = 20
+
+    public init(context: MirrorContext, operation: SymmetryOperation) {
+        let d = context.table.dimension
+        let k = context.predictor.neighbourCount
+        var pairs: [MirrorPair] = []
+        let matrices = operation.matrices
+        for (t, i) in context.tested.enumerated() {
+            guard let loo = context.loo[t] else { continue }
+            let g = matrices[t % matrices.count]
+            let x = context.table.point(i)
+            let u = zip(x, context.center).map { $0 - $1 }
+            let gu = g * u
+            let image = zip(context.center, gu).map { $0 + $1 }
+            let q = (0..<d).map { image[$0] / context.scale[$0] }
+            // The sample itself is excluded: its own label must not predict its image.
+            guard let m = MirrorContext.query(q, excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
+                                              points: context.referencePoints, labels: context.referenceLabels,
+                                              predictor: context.predictor, referenceRadius: loo.radius) else { continue }
+            let y = context.table.labels[i]
+            let z = context.transform.apply(y)
+            pairs.append(MirrorPair(
+                sample: i, image: image, label: y,
+                imagePrediction: context.transform.invert(m.prediction),
+                looPrediction: context.transform.invert(loo.prediction),
+                mirrorResidual: (z - m.prediction) / (1 + m.varianceFactor).squareRoot(),
+                looResidual: (z - loo.prediction) / (1 + loo.varianceFactor).squareRoot()))
+        }
+        self.tested = context.tested.count
+        self.pairs = pairs
+        guard pairs.count >= Self.minimumPairs else {
+            pValue = nil; exceedFraction = nil; breakingRMS = nil
+            return
+        }
+        let exceed = pairs.filter { abs($0.mirrorResidual) > abs($0.looResidual) }.count
+        let ties = pairs.filter { abs($0.mirrorResidual) == abs($0.looResidual) }.count
+        let n = Double(pairs.count - ties)
+        exceedFraction = Double(exceed) / Double(pairs.count)
+        if n > 0 {
+            let zScore = (Double(exceed) - n / 2 - 0.5) / (n / 2).squareRoot()
+            pValue = Distributions.normalUpperTail(zScore)
+        } else {
+            pValue = 1
+        }
+        var m2 = 0.0, l2 = 0.0
+        for p in pairs {
+            m2 += (p.label - p.imagePrediction) * (p.label - p.imagePrediction)
+            l2 += (p.label - p.looPrediction) * (p.label - p.looPrediction)
+        }
+        breakingRMS = (max(0, m2 - l2) / Double(pairs.count)).squareRoot()
+    }
+}
