@@ -57,19 +57,31 @@ public enum Analyzer {
             let taylor = TaylorInvarianceTest(fit: testedFit, operation: op, alpha: alpha, labelSpread: testedSpread,
                                               centerIsFitted: configuration.fit.center == .auto && outcome.center.converged && transform == .none)
             let mirror = MirrorTest(context: context, operation: op)
+            // The mirror test is model-free, so its evidence of breaking always counts. The
+            // Taylor test counts only where the model is adequate (SPEC §2.5): there both tests
+            // are combined by Bonferroni, p = min(1, 2·min(p_T, p_M)), and the smaller decides.
             let mirrorUsable = mirror.pValue != nil
             let decisive: Evidence
+            let p: Double?
             var note = ""
-            if adequacy.adequate, taylor.pValue != nil {
-                decisive = .taylor
+            if adequacy.adequate, let pT = taylor.pValue {
+                if let pM = mirror.pValue {
+                    decisive = pM < pT ? .mirror : .taylor
+                    p = min(1, 2 * min(pT, pM))
+                } else {
+                    decisive = .taylor
+                    p = pT
+                    note = "the mirror test has too little coverage (\(mirror.usable) usable images)"
+                }
             } else if mirrorUsable {
                 decisive = .mirror
+                p = mirror.pValue
                 note = adequacy.adequate ? "the Taylor test is undefined (no residual degrees of freedom)" : "the Taylor model is not adequate (\(adequacy.reason)), so the mirror test decides"
             } else {
                 decisive = .taylor
+                p = taylor.pValue
                 note = "the mirror test has too little coverage (\(mirror.usable) usable images)" + (adequacy.adequate ? "" : "; the Taylor model is not adequate (\(adequacy.reason)), treat this verdict with caution")
             }
-            let p = decisive == .taylor ? taylor.pValue : mirror.pValue
             partials.append(Partial(op: op, taylor: taylor, mirror: mirror, decisive: decisive, p: p, note: note))
         }
         let adjusted = Holm.adjust(partials.map { $0.p })
