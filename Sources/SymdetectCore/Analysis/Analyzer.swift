@@ -14,7 +14,13 @@ public enum Analyzer {
         let fit = outcome.fit
         let transform: LabelTransform
         switch configuration.transform {
-        case .auto: transform = LabelTransform.automatic(for: table.labels)
+        case .auto:
+            var r2: Double?
+            if LabelTransform.spansDecades(table.labels),
+               table.count > MultiIndex.count(dimension: table.dimension, order: 2) + 1 {
+                r2 = try? TaylorFitter.fit(table, center: fit.center, order: 2).r2
+            }
+            transform = LabelTransform.automatic(for: table.labels, quadraticR2: r2)
         case .none: transform = .none
         case .log:
             guard table.labels.allSatisfy({ $0 > 0 }) else {

@@ -9,10 +9,20 @@ public enum LabelTransform: String, Sendable, Codable, CaseIterable {
     case none
     case log
 
-    /// `auto`: log when every label is positive and max/min > 10³.
-    public static func automatic(for labels: [Double]) -> LabelTransform {
-        guard let lo = labels.min(), let hi = labels.max(), lo > 0 else { return .none }
-        return hi / lo > 1e3 ? .log : .none
+    /// `auto`: log when every label is positive and max/min > 10³ (SPEC §2.1) — unless a
+    /// quadratic already describes the labels (`quadraticR2` > 0.9): that is a potential well
+    /// measured from its minimum, whose labels also span decades (V → 0 at the minimum) but for
+    /// which log V is singular at the minimum and would wreck every local fit there.
+    public static func automatic(for labels: [Double], quadraticR2: Double? = nil) -> LabelTransform {
+        guard spansDecades(labels) else { return .none }
+        if let r2 = quadraticR2, r2 > 0.9 { return .none }
+        return .log
+    }
+
+    /// All labels positive and max/min > 10³.
+    public static func spansDecades(_ labels: [Double]) -> Bool {
+        guard let lo = labels.min(), let hi = labels.max(), lo > 0 else { return false }
+        return hi / lo > 1e3
     }
 
     public func apply(_ y: Double) -> Double { self == .log ? Foundation.log(y) : y }
