@@ -189,14 +189,7 @@ public enum Analyzer {
                 ? try? TaylorFitter.fit(context.table, labels: context.table.labels.map(context.transform.apply),
                                         center: fit.center, order: fit.order + 1, radius: fit.radius)
                 : nil)
-        if let h = higherFit, h.residualDegreesOfFreedom > 0, fit.residualDegreesOfFreedom > h.residualDegreesOfFreedom {
-            let n = Double(fit.rowCount)
-            let rssK = fit.rmse * fit.rmse * n, rssH = h.rmse * h.rmse * n
-            let df1 = Double(fit.residualDegreesOfFreedom - h.residualDegreesOfFreedom)
-            let df2 = Double(h.residualDegreesOfFreedom)
-            let f = rssH > 0 ? ((rssK - rssH) / df1) / (rssH / df2) : .infinity
-            pHigher = f.isFinite ? Distributions.fUpperTail(f, df1, df2) : 0
-        }
+        if let h = higherFit { pHigher = FitPipeline.higherOrderPValue(fit, higher: h) }
         var problems: [String] = []
         if let p = pHigher, p < 0.001 {
             problems.append("order-\(fit.order + 1) terms are significant, p = \(NumberFormatting.format(p, digits: 3))")
