@@ -56,10 +56,17 @@ public enum Analyzer {
             let decisive: Evidence
             let p: Double?
             let note: String
+            let modelFloors: SchemeFloors
+            let mirrorFloors: SchemeFloors?
         }
-        var partials: [Partial] = []
-        for (k, op) in operations.enumerated() {
-            progress?("testing \(op.name) (\(k + 1)/\(operations.count))")
+        // Operations are independent: tested concurrently (results kept in input order, so the
+        // output does not depend on scheduling).
+        let report = SynchronizedProgress(progress)
+        var slots = [Partial?](repeating: nil, count: operations.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: operations.count) { k in
+            let op = operations[k]
+            report("testing \(op.name) (\(k + 1)/\(operations.count))")
             let taylor = TaylorInvarianceTest(fit: testedFit, operation: op, alpha: alpha, labelSpread: testedSpread,
                                               centerIsFitted: configuration.fit.center == .auto && outcome.center.converged && transform == .none)
             let mirror = MirrorTest(context: context, operation: op)
@@ -88,8 +95,13 @@ public enum Analyzer {
                 p = taylor.pValue
                 note = "the mirror test has too little coverage (\(mirror.usable) usable images)" + (adequacy.adequate ? "" : "; the Taylor model is not adequate (\(adequacy.reason)), treat this verdict with caution")
             }
-            partials.append(Partial(op: op, taylor: taylor, mirror: mirror, decisive: decisive, p: p, note: note))
+            let model = ErrorFloorEstimator.modelBased(fit: fit, higherOrder: higherOrderLabelFit, operation: op, table: table)
+            let mirrorFloors = ErrorFloorEstimator.mirrorBased(test: mirror, fit: fit, table: table, operation: op)
+            let partial = Partial(op: op, taylor: taylor, mirror: mirror, decisive: decisive, p: p, note: note,
+                                  modelFloors: model, mirrorFloors: mirrorFloors)
+            lock.lock(); slots[k] = partial; lock.unlock()
         }
+        let partials = slots.map { $0! }
         let adjusted = Holm.adjust(partials.map { $0.p })
 
         // 6–8. Floors and verdicts.
@@ -98,10 +110,9 @@ public enum Analyzer {
         let convex = outcome.hessian.kind == .minimum
         var results: [OperationResult] = []
         for (k, part) in partials.enumerated() {
-            progress?("estimating floors for \(part.op.name)")
             let op = part.op
-            let model = ErrorFloorEstimator.modelBased(fit: fit, higherOrder: higherOrderLabelFit, operation: op, table: table)
-            let mirrorFloors = ErrorFloorEstimator.mirrorBased(test: part.mirror, fit: fit, table: table, operation: op)
+            let model = part.modelFloors
+            let mirrorFloors = part.mirrorFloors
             let useMirror = !adequacy.adequate && mirrorFloors != nil
             var floors = useMirror ? mirrorFloors! : model
             if !convex { floors.hessian = nil }
@@ -164,11 +175,13 @@ public enum Analyzer {
     /// A fit two orders higher (or one), the proxy for y in the `taylor` floor; nil if the
     /// data cannot support it.
     static func higherOrder(_ table: SampleTable, labels: [Double], base: TaylorFit, radius: Double?) -> TaylorFit? {
+        let (sub, idx) = table.subsample(limit: FitPipeline.auxiliaryRowLimit)
+        let subLabels = idx.map { labels[$0] }
         for extra in [2, 1] {
             let k = base.order + extra
             guard k <= TaylorFitter.maximumOrder,
-                  table.count >= MultiIndex.count(dimension: table.dimension, order: k) + 2 else { continue }
-            if let f = try? TaylorFitter.fit(table, labels: labels, center: base.center, order: k, radius: radius) { return f }
+                  sub.count >= MultiIndex.count(dimension: table.dimension, order: k) + 2 else { continue }
+            if let f = try? TaylorFitter.fit(sub, labels: subLabels, center: base.center, order: k, radius: radius) { return f }
         }
         return nil
     }
@@ -183,13 +196,16 @@ public enum Analyzer {
                                  reason: "the model reproduces the labels to round-off")
         }
         var pHigher: Double?
-        // The nested test needs exactly one order more than the model.
-        let higherFit: TaylorFit? = higher?.order == fit.order + 1 ? higher
-            : (fit.rowCount >= MultiIndex.count(dimension: fit.dimension, order: fit.order + 1) + 2
-                ? try? TaylorFitter.fit(context.table, labels: context.table.labels.map(context.transform.apply),
-                                        center: fit.center, order: fit.order + 1, radius: fit.radius)
+        // The nested test needs exactly one order more than the model (both on the same rows).
+        let (sub, idx) = context.table.subsample(limit: FitPipeline.auxiliaryRowLimit)
+        let subLabels = idx.map { context.transform.apply(context.table.labels[$0]) }
+        let lowerFit: TaylorFit? = sub.count == context.table.count ? fit
+            : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
+        let higherFit: TaylorFit? = sub.count == context.table.count && higher?.order == fit.order + 1 ? higher
+            : (sub.count >= MultiIndex.count(dimension: fit.dimension, order: fit.order + 1) + 2
+                ? try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius)
                 : nil)
-        if let h = higherFit { pHigher = FitPipeline.higherOrderPValue(fit, higher: h) }
+        if let l = lowerFit, let h = higherFit { pHigher = FitPipeline.higherOrderPValue(l, higher: h) }
         var problems: [String] = []
         if let p = pHigher, p < 0.001 {
             problems.append("order-\(fit.order + 1) terms are significant, p = \(NumberFormatting.format(p, digits: 3))")
@@ -318,5 +334,17 @@ public enum Analyzer {
         let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+")
         if !s.isEmpty, s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
         return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// Forwards progress messages from concurrent work one at a time.
+final class SynchronizedProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let sink: ((String) -> Void)?
+    init(_ sink: ((String) -> Void)?) { self.sink = sink }
+    func callAsFunction(_ message: String) {
+        guard let sink else { return }
+        lock.lock(); defer { lock.unlock() }
+        sink(message)
     }
 }

@@ -97,7 +97,7 @@ public enum FitPipeline {
                 // (unweighted) fit, now expanded about that centre.
                 refinementRadius = local.radius
                 iterations += local.iterations
-                fit = try TaylorFitter.fit(table, labels: y, center: local.center, order: order, radius: nil)
+                fit = try fit.recentered(at: local.center) ?? TaylorFitter.fit(table, labels: y, center: local.center, order: order, radius: nil)
             }
         }
         let constants = ForceConstants(fit)
@@ -144,6 +144,9 @@ public enum FitPipeline {
         return (chosen, results)
     }
 
+    /// Rows used by auxiliary fits (order checks, higher-order proxies) on very large files.
+    public static let auxiliaryRowLimit = 100_000
+
     /// Nested F test of the terms one order higher: F = ((RSS_k − RSS_{k+1})/Δdof)/(RSS_{k+1}/dof_{k+1}).
     /// Returns nil when the data cannot support order k + 1.
     public static func higherOrderPValue(_ fit: TaylorFit, higher: TaylorFit) -> Double? {
@@ -162,9 +165,14 @@ public enum FitPipeline {
     static func misfitIsSignificant(_ table: SampleTable, labels: [Double], fit: TaylorFit) -> Bool {
         let spread = LabelSummary(labels).standardDeviation
         guard fit.rmse > 1e-9 * spread,
-              table.count >= MultiIndex.count(dimension: table.dimension, order: fit.order + 1) + 2,
-              let higher = try? TaylorFitter.fit(table, labels: labels, center: fit.center, order: fit.order + 1, radius: fit.radius),
-              let p = higherOrderPValue(fit, higher: higher) else { return false }
+              table.count >= MultiIndex.count(dimension: table.dimension, order: fit.order + 1) + 2 else { return false }
+        // On very large files both fits use a seeded subsample (the test has power to spare).
+        let (sub, idx) = table.subsample(limit: auxiliaryRowLimit)
+        let subLabels = idx.map { labels[$0] }
+        let lower = sub.count == table.count ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
+        guard let lower,
+              let higher = try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius),
+              let p = higherOrderPValue(lower, higher: higher) else { return false }
         return p < 0.001
     }
 
@@ -258,7 +266,7 @@ public enum FitPipeline {
                 if relative < 1e-12 { break }
             }
             let shift = (0..<d).map { abs(x[$0] - fit.center[$0]) / extent[$0] }.max() ?? 0
-            fit = try TaylorFitter.fit(table, labels: labels, center: x, order: fit.order, radius: radius)
+            fit = try fit.recentered(at: x) ?? TaylorFitter.fit(table, labels: labels, center: x, order: fit.order, radius: radius)
             if !moved || shift < 1e-9 {
                 let g = ForceConstants(fit).gradient
                 let scaleG = g.indices.map { abs(g[$0]) * extent[$0] }.max() ?? 0

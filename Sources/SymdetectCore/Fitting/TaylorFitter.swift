@@ -47,6 +47,9 @@ public enum TaylorFitter {
         }
         let weights = try locality(table, center: center, radius: radius)
 
+        let evaluator = MonomialEvaluator(exponents: exponents)
+        var v = [Double](repeating: 0, count: d)
+
         // 2. Streaming QR.
         let tsqr = try TSQRAccumulator(parameterCount: p)
         var design = [Double](repeating: 0, count: blockRows * p)
@@ -57,7 +60,7 @@ public enum TaylorFitter {
             let end = min(n, start + blockRows)
             let rowsInBlock = end - start
             for i in start..<end {
-                designRow(table, i, center, scale, exponents, order, into: &row)
+                designRow(table, i, center, scale, evaluator, &v, into: &row)
                 let sw = weights.map { $0[i].squareRoot() } ?? 1
                 let base = (i - start) * p
                 for a in 0..<p { design[base + a] = sw * row[a] }
@@ -123,7 +126,7 @@ public enum TaylorFitter {
         var sumW = 0.0, sumWY = 0.0, rss = 0.0, looSS = 0.0
         var looDefined = true
         for i in 0..<n {
-            designRow(table, i, center, scale, exponents, order, into: &row)
+            designRow(table, i, center, scale, evaluator, &v, into: &row)
             let w = weights?[i] ?? 1
             let fitted = dot(row, betaScaled)
             let res = y[i] - fitted
@@ -208,22 +211,12 @@ public enum TaylorFitter {
         return w
     }
 
+    /// Row i of the scaled design, φ_α(v) with v_j = (x_ij − c_j)/s_j.
     @inline(__always)
     static func designRow(_ table: SampleTable, _ i: Int, _ center: [Double], _ scale: [Double],
-                          _ exponents: [[Int]], _ order: Int, into row: inout [Double]) {
-        let d = center.count
-        var pw = [[Double]](repeating: [], count: d)
-        for j in 0..<d {
-            let v = (table.features[j][i] - center[j]) / scale[j]
-            var p = [Double](repeating: 1, count: order + 1)
-            if order > 0 { for k in 1...order { p[k] = p[k - 1] * v } }
-            pw[j] = p
-        }
-        for (a, alpha) in exponents.enumerated() {
-            var m = 1.0
-            for j in 0..<d where alpha[j] > 0 { m *= pw[j][alpha[j]] }
-            row[a] = m
-        }
+                          _ evaluator: MonomialEvaluator, _ v: inout [Double], into row: inout [Double]) {
+        for j in 0..<center.count { v[j] = (table.features[j][i] - center[j]) / scale[j] }
+        v.withUnsafeBufferPointer { vb in row.withUnsafeMutableBufferPointer { evaluator.evaluate(vb, into: $0) } }
     }
 
     static func combinationName(_ c: [Double], names: [String]) -> String {

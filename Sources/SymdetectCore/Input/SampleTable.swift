@@ -27,3 +27,23 @@ public struct SampleTable: Sendable, Equatable {
 
     public func index(ofFeature name: String) -> Int? { featureNames.firstIndex(of: name) }
 }
+
+extension SampleTable {
+    /// The rows at `indices`, in that order.
+    public func rows(_ indices: [Int]) -> SampleTable {
+        SampleTable(featureNames: featureNames, labelName: labelName,
+                    features: features.map { col in indices.map { col[$0] } },
+                    labels: indices.map { labels[$0] })
+    }
+
+    /// At most `limit` rows chosen by a seeded shuffle (kept in file order); the table itself
+    /// when it is no larger. Auxiliary fits (higher-order checks) use this to bound their cost.
+    public func subsample(limit: Int, seed: UInt64 = 0x5AB5_0001) -> (table: SampleTable, indices: [Int]) {
+        guard count > limit else { return (self, Array(0..<count)) }
+        var rng = SeededGenerator(seed: seed)
+        var all = Array(0..<count)
+        rng.shuffle(&all)
+        let chosen = Array(all.prefix(limit)).sorted()
+        return (rows(chosen), chosen)
+    }
+}

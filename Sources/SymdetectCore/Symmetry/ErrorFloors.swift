@@ -45,7 +45,7 @@ public struct SchemeFloors: Sendable, Equatable, Codable {
 
 public enum ErrorFloorEstimator {
     /// At most this many samples (seeded subset) are used for model-based floors.
-    public static let maxSamples = 20_000
+    public static let maxSamples = 5_000
 
     public static func modelBased(fit: TaylorFit, higherOrder: TaylorFit?, operation: SymmetryOperation,
                                   table: SampleTable, seed: UInt64 = 0xF100_0001) -> SchemeFloors {

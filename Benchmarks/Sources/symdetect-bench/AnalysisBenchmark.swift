@@ -1,0 +1,49 @@
+import SymdetectCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Synthetic well in three coordinates: exact under reflect(x) and swap(x,y), broken along z by
+/// cubic terms; uniform samples in [−1, 1]³ with a little noise.
+func syntheticWell(rows: Int) -> SampleTable {
+    var rng = SeededGenerator(seed: 42)
+    var cols = [[Double]](repeating: [], count: 3)
+    var y: [Double] = []
+    cols[0].reserveCapacity(rows); cols[1].reserveCapacity(rows); cols[2].reserveCapacity(rows); y.reserveCapacity(rows)
+    for _ in 0..<rows {
+        let (a, b, c) = (rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1))
+        cols[0].append(a); cols[1].append(b); cols[2].append(c)
+        y.append(a * a + b * b + 2 * c * c + 0.4 * c * c * c + 0.2 * (a * a + b * b) * c + 0.01 * rng.nextGaussian())
+    }
+    return SampleTable(featureNames: ["x", "y", "z"], labelName: "V", features: cols, labels: y)
+}
+
+/// `fit`: order-4 Taylor fit (centre auto) of N rows × 3 coordinates.
+func runFitBenchmark(_ arguments: BenchmarkArguments) throws {
+    let rows = arguments.integer("rows", default: 1_000_000)
+    let table = syntheticWell(rows: rows)
+    let start = monotonicSeconds()
+    let outcome = try FitPipeline.run(table, FitConfiguration(center: .auto, order: .fixed(4)))
+    let elapsed = monotonicSeconds() - start
+    print("fit: \(rows) rows x 3 coordinates, order 4, centre auto: \(String(format: "%.2f", elapsed)) s (rmse \(outcome.fit.rmse), \(outcome.center.iterations) Newton steps)")
+    let t2 = monotonicSeconds()
+    _ = try TaylorFitter.fit(table, center: outcome.fit.center, order: 4)
+    print("fit: one order-4 fit at a given centre: \(String(format: "%.2f", monotonicSeconds() - t2)) s")
+}
+
+/// `analyze`: the whole pipeline (default candidate operations) on N rows × 3 coordinates.
+func runAnalyzeBenchmark(_ arguments: BenchmarkArguments) throws {
+    let rows = arguments.integer("rows", default: 100_000)
+    let table = syntheticWell(rows: rows)
+    let start = monotonicSeconds()
+    var last = start
+    let result = try Analyzer.run(table, AnalysisConfiguration()) { message in
+        let now = monotonicSeconds()
+        if now - last > 0.5 { fputs(String(format: "  %.1f s  %@\n", now - start, message), stderr) }
+        last = now
+    }
+    let elapsed = monotonicSeconds() - start
+    let exact = result.operations.filter { $0.verdict == .exact }.map { $0.name }
+    print("analyze: \(rows) rows x 3 coordinates, \(result.operations.count) operations: \(String(format: "%.2f", elapsed)) s; exact: \(exact.joined(separator: " "))")
+}
