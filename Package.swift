@@ -5,6 +5,7 @@ let package = Package(
     name: "symdetect",
     products: [
         .library(name: "SymdetectCore", targets: ["SymdetectCore"]),
+        .library(name: "SymdetectReport", targets: ["SymdetectReport"]),
         .executable(name: "symdetect", targets: ["symdetect"]),
     ],
     dependencies: [
@@ -20,12 +21,21 @@ let package = Package(
         .target(
             name: "SymdetectCore",
             dependencies: ["CGSL"],
+            // The real MP2 water energies behind `symdetect generate water` (examples/water.md).
+            resources: [.copy("Resources/water.csv")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        // Markdown, SVG and digest rendering of an AnalysisResult; no numerics of its own.
+        .target(
+            name: "SymdetectReport",
+            dependencies: ["SymdetectCore"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .executableTarget(
             name: "symdetect",
             dependencies: [
                 "SymdetectCore",
+                "SymdetectReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.swiftLanguageMode(.v5)]
@@ -34,6 +44,11 @@ let package = Package(
             name: "SymdetectCoreTests",
             dependencies: ["SymdetectCore"],
             resources: [.copy("Fixtures")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "SymdetectReportTests",
+            dependencies: ["SymdetectReport", "SymdetectCore"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .testTarget(

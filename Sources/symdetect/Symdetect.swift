@@ -28,7 +28,7 @@ struct Symdetect: ParsableCommand {
             70 internal error. Errors are reported on stderr as one line.
             """,
         version: "0.1.0",
-        subcommands: [FitCommand.self]
+        subcommands: [FitCommand.self, AnalyzeCommand.self, GenerateCommand.self, AugmentCommand.self, LearningCurveCommand.self]
     )
 
     /// ArgumentParser's `main()` with the error reporting of this tool: help and version go to

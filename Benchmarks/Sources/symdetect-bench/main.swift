@@ -20,6 +20,15 @@ let usage = """
       csv [--rows N] [--repeat K]   read a generated CSV of N rows x 4 columns of 17-digit numbers
                                     (default N = 1200000, about 100 MB) K times (default 3) with
                                     CSVReader.read and print MB/s (best and median)
+      fit [--rows N]                order-4 Taylor fit (centre auto) of N rows x 3 coordinates
+                                    (default 1000000)
+      analyze [--rows N]            the whole analysis, default operations, N rows x 3
+                                    coordinates (default 100000)
+      learning-curve [--example morse|hydrogen-2pz|water] [--data PATH] [--op OP ...]
+                     [--scheme S ...] [--max-n N] [--sizes 16,32,...] [--repeats R] [--test-size M]
+                     [--rows ROWS] [--center C] [--cv-points P] [--json PATH]
+                                    LearningCurve.run wall time, measured plateaus and predicted
+                                    floors (see LearningCurveBenchmark.swift for the defaults)
     """
 
 var arguments = BenchmarkArguments(Array(CommandLine.arguments.dropFirst()))
@@ -27,6 +36,12 @@ do {
     switch arguments.command {
     case "csv":
         try runCSVBenchmark(arguments)
+    case "fit":
+        try runFitBenchmark(arguments)
+    case "analyze":
+        try runAnalyzeBenchmark(arguments)
+    case "learning-curve":
+        try runLearningCurveBenchmark(Array(CommandLine.arguments.dropFirst(2)))
     case "-h", "--help", "help":
         print(usage)
     default:

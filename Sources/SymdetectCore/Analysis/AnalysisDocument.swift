@@ -1,0 +1,451 @@
+import Foundation
+
+// The JSON document `analyze --json` writes: the whole contract of SPEC §4 plus the evidence
+// behind every verdict. It embeds the `input` and `fit` sections `fit --json` writes
+// (FitDocument.swift) and follows the same rules: every number that can be undefined or
+// non-finite is `Double?` (non-finite → nil through `finiteOrNil`), and the hand-written
+// `encode(to:)` methods write nil as an explicit `null`, so every documented key is always
+// present. Encoding goes through `DocumentEncoder` (sorted keys): the same result gives the
+// same bytes.
+
+/// RMSE and MAE of one scheme's leftover label error, label units.
+public struct FloorEntry: Codable, Sendable, Equatable {
+    public var rmse: Double?
+    public var mae: Double?
+
+    public init(rmse: Double?, mae: Double?) {
+        self.rmse = rmse
+        self.mae = mae
+    }
+
+    init(_ estimate: FloorEstimate) {
+        rmse = finiteOrNil(estimate.rmse)
+        mae = finiteOrNil(estimate.mae)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rmse, forKey: .rmse)
+        try c.encode(mae, forKey: .mae)
+    }
+}
+
+/// `floors`: one entry per augmentation scheme, `null` where the scheme does not apply (e.g.
+/// `hessian` when the centre is not a minimum).
+public struct FloorsEntry: Codable, Sendable, Equatable {
+    public var naive: FloorEntry?
+    public var hessian: FloorEntry?
+    public var taylor: FloorEntry?
+
+    public init(naive: FloorEntry?, hessian: FloorEntry?, taylor: FloorEntry?) {
+        self.naive = naive
+        self.hessian = hessian
+        self.taylor = taylor
+    }
+
+    init(_ floors: SchemeFloors) {
+        naive = floors.naive.map(FloorEntry.init)
+        hessian = floors.hessian.map(FloorEntry.init)
+        taylor = floors.taylor.map(FloorEntry.init)
+    }
+
+    public subscript(scheme: AugmentationScheme) -> FloorEntry? {
+        switch scheme {
+        case .naive: return naive
+        case .hessian: return hessian
+        case .taylor: return taylor
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(naive, forKey: .naive)
+        try c.encode(hessian, forKey: .hessian)
+        try c.encode(taylor, forKey: .taylor)
+    }
+}
+
+/// A fitted term that breaks a symmetry: the force constant of its monomial (α!·β_α).
+public struct BreakingTermEntry: Codable, Sendable, Equatable {
+    /// "φ111" (1-based indices, as chemists write it).
+    public var forceConstant: String
+    public var monomial: String
+    public var value: Double?
+    public var stderr: Double?
+    /// |antisymmetric coefficient| / its standard error.
+    public var zScore: Double?
+
+    init(_ term: BreakingTerm) {
+        forceConstant = term.forceConstant
+        monomial = term.monomial
+        value = finiteOrNil(term.value)
+        stderr = term.stderr.flatMap(finiteOrNil)
+        zScore = finiteOrNil(term.zScore)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(forceConstant, forKey: .forceConstant)
+        try c.encode(monomial, forKey: .monomial)
+        try c.encode(value, forKey: .value)
+        try c.encode(stderr, forKey: .stderr)
+        try c.encode(zScore, forKey: .zScore)
+    }
+}
+
+/// One tested operation: both tests, the verdict and why, and the predicted floors.
+public struct OperationEntry: Codable, Sendable, Equatable {
+    /// In the `--op` syntax, e.g. "reflect(q1)", "rotate(x,y,*)".
+    public var name: String
+    /// G of g·x = c + G(x − c), rows in feature order; for a continuous family its first tested member.
+    public var matrix: [[Double?]]
+    /// Whether the operation is a continuous family (tested at several generic members).
+    public var continuous: Bool
+    /// "exact", "approximate" or "absent".
+    public var verdict: String
+    /// "taylor" or "mirror": the test whose evidence decided.
+    public var decidedBy: String
+    public var reason: String
+    /// The deciding p-value, raw and Holm-adjusted across the tested operations.
+    public var pValue: Double?
+    public var adjustedPValue: Double?
+    /// Each test's own p-value (null when it is undefined, e.g. too little mirror coverage).
+    public var taylorPValue: Double?
+    public var mirrorPValue: Double?
+    /// Lowest order with significant antisymmetric Taylor terms (2 harmonic coupling, 3 cubic, ...), null if unbroken.
+    public var breakingOrder: Int?
+    /// Estimated RMS(y(x) − y(g·x)), label units.
+    public var breakingRMS: Double?
+    /// The force constants that break the symmetry at the breaking order (largest |z| first).
+    public var breakingTerms: [BreakingTermEntry]
+    /// Fraction of tested samples whose image has near neighbours (the mirror test's support).
+    public var coverage: Double?
+    public var mirrorTested: Int
+    public var mirrorUsable: Int
+    /// Fraction of usable pairs whose mirror residual exceeds the leave-one-out residual (½ under symmetry).
+    public var mirrorExceedFraction: Double?
+    /// The floors used for the verdict and the recommendation, and where they came from ("taylor" or "mirror").
+    public var floors: FloorsEntry
+    public var floorSource: String
+    public var modelFloors: FloorsEntry
+    public var mirrorFloors: FloorsEntry?
+    /// Scheme with the lowest predicted RMSE floor among those the verdict rests on, and that floor.
+    public var bestScheme: String?
+    public var bestFloor: Double?
+    /// |{I, g, g², …}|; null for a continuous family.
+    public var orbitSize: Int?
+    /// N beyond which augmenting with this operation alone stops helping (approximate operations).
+    public var crossoverN: Double?
+
+    public init(_ r: OperationResult) {
+        name = r.name
+        matrix = r.operation.matrix.nested.map { $0.map(finiteOrNil) }
+        continuous = r.operation.isContinuous
+        verdict = r.verdict.rawValue
+        decidedBy = r.decidedBy.rawValue
+        reason = r.reason
+        pValue = r.pValue.flatMap(finiteOrNil)
+        adjustedPValue = r.adjustedPValue.flatMap(finiteOrNil)
+        taylorPValue = r.taylor.pValue.flatMap(finiteOrNil)
+        mirrorPValue = r.mirror.pValue.flatMap(finiteOrNil)
+        breakingOrder = r.breakingOrder
+        breakingRMS = r.breakingRMS.flatMap(finiteOrNil)
+        breakingTerms = r.breakingOrder == nil ? [] : r.taylor.responsible.map(BreakingTermEntry.init)
+        coverage = finiteOrNil(r.coverage)
+        mirrorTested = r.mirror.tested
+        mirrorUsable = r.mirror.usable
+        mirrorExceedFraction = r.mirror.exceedFraction.flatMap(finiteOrNil)
+        floors = FloorsEntry(r.floors)
+        floorSource = r.floorSource.rawValue
+        modelFloors = FloorsEntry(r.modelFloors)
+        mirrorFloors = r.mirrorFloors.map(FloorsEntry.init)
+        bestScheme = r.bestScheme?.rawValue
+        bestFloor = r.bestFloor.flatMap(finiteOrNil)
+        orbitSize = r.orbitSize
+        crossoverN = r.crossoverN.flatMap(finiteOrNil)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(matrix, forKey: .matrix)
+        try c.encode(continuous, forKey: .continuous)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(decidedBy, forKey: .decidedBy)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(pValue, forKey: .pValue)
+        try c.encode(adjustedPValue, forKey: .adjustedPValue)
+        try c.encode(taylorPValue, forKey: .taylorPValue)
+        try c.encode(mirrorPValue, forKey: .mirrorPValue)
+        try c.encode(breakingOrder, forKey: .breakingOrder)
+        try c.encode(breakingRMS, forKey: .breakingRMS)
+        try c.encode(breakingTerms, forKey: .breakingTerms)
+        try c.encode(coverage, forKey: .coverage)
+        try c.encode(mirrorTested, forKey: .mirrorTested)
+        try c.encode(mirrorUsable, forKey: .mirrorUsable)
+        try c.encode(mirrorExceedFraction, forKey: .mirrorExceedFraction)
+        try c.encode(floors, forKey: .floors)
+        try c.encode(floorSource, forKey: .floorSource)
+        try c.encode(modelFloors, forKey: .modelFloors)
+        try c.encode(mirrorFloors, forKey: .mirrorFloors)
+        try c.encode(bestScheme, forKey: .bestScheme)
+        try c.encode(bestFloor, forKey: .bestFloor)
+        try c.encode(orbitSize, forKey: .orbitSize)
+        try c.encode(crossoverN, forKey: .crossoverN)
+    }
+}
+
+/// `group`: the group the exact operations generate.
+public struct GroupEntry: Codable, Sendable, Equatable {
+    /// |G|, null when the group is continuous.
+    public var order: Int?
+    public var continuous: Bool
+    /// The closure stopped at its element cap (the listed order is a lower bound).
+    public var truncated: Bool
+    public var generators: [String]
+
+    init(_ g: GroupSummary) {
+        order = g.order
+        continuous = g.isContinuous
+        truncated = g.isTruncated
+        generators = g.generators
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(order, forKey: .order)
+        try c.encode(continuous, forKey: .continuous)
+        try c.encode(truncated, forKey: .truncated)
+        try c.encode(generators, forKey: .generators)
+    }
+}
+
+/// Rotational symmetry found in one coordinate plane ("continuous", "C4", ..., "none").
+public struct PlaneRotationEntry: Codable, Sendable, Equatable {
+    public var plane: String
+    public var symmetry: String
+}
+
+/// `modelAdequacy`: whether the Taylor test could be decisive.
+public struct ModelAdequacyEntry: Codable, Sendable, Equatable {
+    public var adequate: Bool
+    /// RMSE of the fit on the tested scale (after `transform`).
+    public var fitRmse: Double?
+    public var localNoise: Double?
+    public var higherOrderPValue: Double?
+    public var reason: String
+
+    init(_ a: ModelAdequacy) {
+        adequate = a.adequate
+        fitRmse = finiteOrNil(a.fitRMSE)
+        localNoise = a.localNoise.flatMap(finiteOrNil)
+        higherOrderPValue = a.higherOrderPValue.flatMap(finiteOrNil)
+        reason = a.reason
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(adequate, forKey: .adequate)
+        try c.encode(fitRmse, forKey: .fitRmse)
+        try c.encode(localNoise, forKey: .localNoise)
+        try c.encode(higherOrderPValue, forKey: .higherOrderPValue)
+        try c.encode(reason, forKey: .reason)
+    }
+}
+
+/// `transform`: the scale the invariance tests ran on.
+public struct TransformEntry: Codable, Sendable, Equatable {
+    /// "auto", "none" or "log" as asked.
+    public var choice: String
+    /// "none" or "log" as used.
+    public var applied: String
+}
+
+/// `labelSummary`: statistics of the label, label units.
+public struct LabelSummaryEntry: Codable, Sendable, Equatable {
+    public var mean: Double?
+    public var standardDeviation: Double?
+    public var minimum: Double?
+    public var maximum: Double?
+
+    init(_ s: LabelSummary) {
+        mean = finiteOrNil(s.mean)
+        standardDeviation = finiteOrNil(s.standardDeviation)
+        minimum = finiteOrNil(s.minimum)
+        maximum = finiteOrNil(s.maximum)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(mean, forKey: .mean)
+        try c.encode(standardDeviation, forKey: .standardDeviation)
+        try c.encode(minimum, forKey: .minimum)
+        try c.encode(maximum, forKey: .maximum)
+    }
+}
+
+/// `learningCurve`: e(N) ≈ prefactor·N^(−slope), and where the slope came from.
+public struct LearningCurveEntry: Codable, Sendable, Equatable {
+    public var prefactor: Double?
+    public var slope: Double?
+    /// "default", "--slope", "measured", ...
+    public var slopeSource: String
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(prefactor, forKey: .prefactor)
+        try c.encode(slope, forKey: .slope)
+        try c.encode(slopeSource, forKey: .slopeSource)
+    }
+}
+
+/// `recommendation`: what to augment with, how, what it gains and up to where.
+public struct RecommendationEntry: Codable, Sendable, Equatable {
+    public var operations: [String]
+    public var scheme: String
+    /// The order of the group the recommended operations generate; null when continuous.
+    public var gainFactor: Int?
+    /// N beyond which augmentation hurts; null when it never does (only exact operations).
+    public var crossoverN: Double?
+    /// The RMSE floor the recommendation imposes, label units (0 with only exact operations).
+    public var floor: Double?
+    /// The `symdetect augment ...` command that writes the augmented data; null when nothing is recommended.
+    public var command: String?
+    public var caveats: [String]
+
+    init(_ r: Recommendation) {
+        operations = r.operations
+        scheme = r.scheme.rawValue
+        gainFactor = r.gainFactor
+        crossoverN = r.crossoverN.flatMap(finiteOrNil)
+        floor = finiteOrNil(r.floor)
+        command = r.command
+        caveats = r.caveats
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(operations, forKey: .operations)
+        try c.encode(scheme, forKey: .scheme)
+        try c.encode(gainFactor, forKey: .gainFactor)
+        try c.encode(crossoverN, forKey: .crossoverN)
+        try c.encode(floor, forKey: .floor)
+        try c.encode(command, forKey: .command)
+        try c.encode(caveats, forKey: .caveats)
+    }
+}
+
+/// The options that shaped the analysis (beyond the fit's, which `fit` records).
+public struct AnalysisOptionsEntry: Codable, Sendable, Equatable {
+    public var alpha: Double?
+    /// `--target-error` as given; null = the default (1 % of the label's standard deviation).
+    public var targetErrorOption: Double?
+    /// `--op` strings as given.
+    public var operations: [String]
+    public var onlyListedOperations: Bool
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(alpha, forKey: .alpha)
+        try c.encode(targetErrorOption, forKey: .targetErrorOption)
+        try c.encode(operations, forKey: .operations)
+        try c.encode(onlyListedOperations, forKey: .onlyListedOperations)
+    }
+}
+
+/// Which tool and which bytes produced the document.
+public struct ProvenanceEntry: Codable, Sendable, Equatable {
+    public var tool: String
+    public var version: String?
+    /// SHA-256 of the input file, lower-case hex; null when it was not computed.
+    public var inputSHA256: String?
+
+    public init(tool: String = "symdetect", version: String?, inputSHA256: String?) {
+        self.tool = tool
+        self.version = version
+        self.inputSHA256 = inputSHA256
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tool, forKey: .tool)
+        try c.encode(version, forKey: .version)
+        try c.encode(inputSHA256, forKey: .inputSHA256)
+    }
+}
+
+/// What `symdetect analyze --json` writes (SPEC §4), schema version 1.
+///
+/// Contract fields: schemaVersion, input, fit, operations[{name, matrix, verdict, pValue,
+/// breakingOrder, breakingRMS, coverage, floors}], group{order, generators},
+/// recommendation{operations, scheme, gainFactor, crossoverN, command}. Everything else is an
+/// addition. Undefined and non-finite numbers are `null`; keys are never omitted.
+public struct AnalysisDocument: Codable, Sendable, Equatable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var provenance: ProvenanceEntry
+    public var input: InputSection
+    public var fit: FitSection
+    public var labelSummary: LabelSummaryEntry
+    public var transform: TransformEntry
+    public var modelAdequacy: ModelAdequacyEntry
+    public var options: AnalysisOptionsEntry
+    /// The tolerance on floors used for the verdicts, label units.
+    public var targetError: Double?
+    public var operations: [OperationEntry]
+    public var group: GroupEntry
+    public var planeRotations: [PlaneRotationEntry]
+    public var learningCurve: LearningCurveEntry
+    public var recommendation: RecommendationEntry
+    public var warnings: [String]
+
+    /// - Parameters:
+    ///   - input: the `input` section (the path as given on the command line).
+    ///   - provenance: tool version and input digest, supplied by the caller (no I/O here).
+    public init(result: AnalysisResult, input: InputSection, provenance: ProvenanceEntry) {
+        schemaVersion = Self.currentSchemaVersion
+        self.provenance = provenance
+        self.input = input
+        fit = FitSection(outcome: result.fit)
+        labelSummary = LabelSummaryEntry(result.labels)
+        transform = TransformEntry(choice: result.configuration.transform.rawValue, applied: result.transform.rawValue)
+        modelAdequacy = ModelAdequacyEntry(result.adequacy)
+        let configuration = result.configuration
+        options = AnalysisOptionsEntry(alpha: finiteOrNil(configuration.alpha),
+                                       targetErrorOption: configuration.targetError.flatMap(finiteOrNil),
+                                       operations: configuration.operations,
+                                       onlyListedOperations: configuration.onlyListedOperations)
+        targetError = finiteOrNil(result.targetError)
+        operations = result.operations.map(OperationEntry.init)
+        group = GroupEntry(result.group)
+        planeRotations = result.planeRotations.map { PlaneRotationEntry(plane: $0.plane, symmetry: $0.symmetry) }
+        learningCurve = LearningCurveEntry(prefactor: finiteOrNil(result.learningCurve.prefactor),
+                                           slope: finiteOrNil(result.learningCurve.slope),
+                                           slopeSource: configuration.slopeSource)
+        recommendation = RecommendationEntry(result.recommendation)
+        warnings = result.warnings
+    }
+
+    /// The document as deterministic JSON (see `DocumentEncoder`).
+    public func jsonData() throws -> Data { try DocumentEncoder.encode(self) }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(provenance, forKey: .provenance)
+        try c.encode(input, forKey: .input)
+        try c.encode(fit, forKey: .fit)
+        try c.encode(labelSummary, forKey: .labelSummary)
+        try c.encode(transform, forKey: .transform)
+        try c.encode(modelAdequacy, forKey: .modelAdequacy)
+        try c.encode(options, forKey: .options)
+        try c.encode(targetError, forKey: .targetError)
+        try c.encode(operations, forKey: .operations)
+        try c.encode(group, forKey: .group)
+        try c.encode(planeRotations, forKey: .planeRotations)
+        try c.encode(learningCurve, forKey: .learningCurve)
+        try c.encode(recommendation, forKey: .recommendation)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}

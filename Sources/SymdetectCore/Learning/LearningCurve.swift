@@ -1,0 +1,358 @@
+import Foundation
+
+/// What `learning-curve` measures and how.
+public struct LearningCurveConfiguration: Sendable {
+    /// `--op` strings; their group is used for augmentation.
+    public var operations: [String]
+    public var schemes: [AugmentationScheme]
+    /// Explicit training sizes; nil = 16, 32, 64, … up to `maximumSize` and the rows left after
+    /// the test set.
+    public var sizes: [Int]?
+    public var maximumSize: Int
+    public var repeats: Int
+    /// Held-out test rows per split; nil = min(1000, max(20, rows/5)).
+    public var testSize: Int?
+    public var seed: UInt64
+    /// Fit options: the centre the operations act about and the Taylor model of the corrected schemes.
+    public var fit: FitConfiguration
+    /// Sampled members per continuous family.
+    public var copies: Int
+    /// Use the `hessian` scheme on a centre that is not a minimum.
+    public var force: Bool
+    public var grid: HyperparameterGrid
+    /// Sizes whose (augmented) training set would exceed this many rows are skipped.
+    public var maximumTrainingPoints: Int
+    /// Run `Analyzer.run` on the whole dataset for the predicted floors.
+    public var predictFloors: Bool
+    /// Repeats run concurrently (results do not depend on it).
+    public var parallel: Bool
+
+    public static let defaultMaximumSize = 1024
+    public static let minimumSize = 16
+
+    public init(operations: [String], schemes: [AugmentationScheme] = [.naive], sizes: [Int]? = nil,
+                maximumSize: Int = LearningCurveConfiguration.defaultMaximumSize, repeats: Int = 5, testSize: Int? = nil,
+                seed: UInt64 = 1, fit: FitConfiguration = .init(), copies: Int = AugmentationGroup.defaultCopies,
+                force: Bool = false, grid: HyperparameterGrid = .standard, maximumTrainingPoints: Int = 4096,
+                predictFloors: Bool = true, parallel: Bool = true) {
+        self.operations = operations
+        self.schemes = schemes
+        self.sizes = sizes
+        self.maximumSize = maximumSize
+        self.repeats = repeats
+        self.testSize = testSize
+        self.seed = seed
+        self.fit = fit
+        self.copies = copies
+        self.force = force
+        self.grid = grid
+        self.maximumTrainingPoints = maximumTrainingPoints
+        self.predictFloors = predictFloors
+        self.parallel = parallel
+    }
+
+    public static func defaultTestSize(rows: Int) -> Int { min(1000, max(20, rows / 5)) }
+
+    /// 16, 32, … ≤ min(maximumSize, available).
+    public static func doublingSizes(available: Int, maximumSize: Int) -> [Int] {
+        var out: [Int] = []
+        var n = minimumSize
+        while n <= min(available, maximumSize) { out.append(n); n *= 2 }
+        return out
+    }
+}
+
+/// A learning-curve setting that cannot be run (a usage problem, e.g. sizes beyond the data).
+public struct LearningCurveError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// Progress of a running measurement: `done` of `total` model trainings.
+public struct LearningCurveProgress: Sendable {
+    public let done: Int
+    public let total: Int
+    public let message: String
+}
+
+/// Learning curves with and without augmentation (SPEC §1, §3 `learning-curve`).
+///
+/// For each of `repeats` seeded random splits: a held-out test set of fixed size (never
+/// augmented), the rest a pool whose first N rows are the training set at size N (nested sets).
+/// At every size, kernel ridge regression (Gaussian kernel, (ℓ, λ) by k-fold cross-validation on
+/// the training set only) is trained on the training set (baseline) and, for each scheme, on the
+/// training set augmented with the group the operations generate; MAE and RMSE on the test set
+/// are recorded. The Taylor model behind the operations' centre and the corrected schemes' labels
+/// is fitted once per split on the pool (all non-test rows), as `augment` would be run on all the
+/// data at hand; the test rows never enter it.
+///
+/// Then e(N) = a·N^(−b) is fitted to the baseline's mean RMSE in log–log space. Each scheme's
+/// plateau — the mean RMSE of its last two sizes once the curve has flattened, else f fitted as in
+/// `PlateauFit` — is compared with the floor `Analyzer.run` predicts on the whole dataset (for several operations, the root-sum-square of their floors — exact for
+/// breakings that are orthogonal over the data, an estimate otherwise).
+public enum LearningCurve {
+    public static func run(_ table: SampleTable, _ configuration: LearningCurveConfiguration, dataPath: String = "DATA.csv",
+                           progress: (@Sendable (LearningCurveProgress) -> Void)? = nil) throws -> LearningCurveResult {
+        let c = configuration
+        guard !c.operations.isEmpty else { throw AugmentationError.noOperations }
+        guard c.repeats >= 1 else { throw LearningCurveError("--repeats must be at least 1, got \(c.repeats)") }
+        var schemes: [AugmentationScheme] = []
+        for s in c.schemes where !schemes.contains(s) { schemes.append(s) }
+        let testSize = c.testSize ?? LearningCurveConfiguration.defaultTestSize(rows: table.count)
+        guard testSize >= 1 else { throw LearningCurveError("the test set needs at least one row, got \(testSize)") }
+        let available = table.count - testSize
+        guard available >= 2 else {
+            throw LearningCurveError("\(table.count) rows leave \(max(available, 0)) for training after a test set of \(testSize): too few")
+        }
+        let sizes: [Int]
+        if let given = c.sizes {
+            sizes = Array(Set(given)).sorted()
+            guard let smallest = sizes.first, smallest >= 2 else { throw LearningCurveError("training sizes must be at least 2") }
+            if let largest = sizes.last, largest > available {
+                throw LearningCurveError("training size \(largest) exceeds the \(available) rows left after a test set of \(testSize) (of \(table.count))")
+            }
+        } else {
+            sizes = LearningCurveConfiguration.doublingSizes(available: available, maximumSize: c.maximumSize)
+            guard !sizes.isEmpty else {
+                throw LearningCurveError("\(available) rows left after a test set of \(testSize): the smallest training size is \(LearningCurveConfiguration.minimumSize)")
+            }
+        }
+
+        // The operations, their group, and an early check of the schemes on the whole data.
+        let fullFit = try FitPipeline.run(table, c.fit)
+        let operations = try c.operations.map { try OperationParser.parse($0, names: table.featureNames, modes: fullFit.hessian.eigenvectors) }
+        let group = try AugmentationGroup(operations: operations, featureNames: table.featureNames, copies: c.copies)
+        var warnings: [String] = []
+        for s in schemes {
+            let a = try Augmenter(group: group, polynomial: fullFit.fit.polynomial, stationaryKind: fullFit.hessian.kind,
+                                  hessianEigenvalues: fullFit.hessian.eigenvalues, scheme: s, force: c.force)
+            warnings += a.warnings.map { "\(s.rawValue): \($0)" }
+        }
+
+        // Predicted floors.
+        var predicted: [PredictedOperationFloors] = []
+        if c.predictFloors {
+            let analysis = try Analyzer.run(table, AnalysisConfiguration(fit: c.fit, operations: c.operations, onlyListedOperations: true, dataPath: dataPath))
+            for name in operations.map(\.name) {
+                guard let r = analysis.operations.first(where: { $0.name == name }) else { continue }
+                predicted.append(PredictedOperationFloors(operation: name, verdict: r.verdict.rawValue, floors: Self.finite(r.floors)))
+            }
+        }
+
+        // The measurements, one task per split.
+        let runs = schemes.count + 1
+        let total = c.repeats * sizes.count * runs
+        let box = ResultsBox(repeats: c.repeats, total: total, progress: progress)
+        let body: (Int) -> Void = { r in
+            do {
+                let outcome = try measureSplit(r, table: table, configuration: c, schemes: schemes, sizes: sizes,
+                                               testSize: testSize, group: group, box: box)
+                box.store(r, .success(outcome))
+            } catch {
+                box.store(r, .failure(error))
+            }
+        }
+        if c.parallel && c.repeats > 1 {
+            DispatchQueue.concurrentPerform(iterations: c.repeats, execute: body)
+        } else {
+            for r in 0..<c.repeats { body(r) }
+        }
+        var splits: [SplitOutcome] = []
+        for r in 0..<c.repeats {
+            switch box.results[r]! {
+            case .success(let s): splits.append(s)
+            case .failure(let e): throw e
+            }
+        }
+
+        // Aggregation.
+        func series(_ index: Int, name: String, factor: Int) -> LearningCurveSeries {
+            let points = sizes.enumerated().map { k, n -> LearningCurvePoint in
+                let cells = splits.compactMap { $0.cells[index][k] }
+                let trainingPoints = n * factor
+                guard cells.count == splits.count else {
+                    return LearningCurvePoint(n: n, trainingPoints: trainingPoints, maeMean: nil, maeSD: nil, rmseMean: nil, rmseSD: nil,
+                                              mae: [], rmse: [], lengthScales: [], regularizations: [],
+                                              skipped: "\(trainingPoints) training rows exceed the limit of \(c.maximumTrainingPoints)")
+                }
+                let mae = cells.map(\.mae), rmse = cells.map(\.rmse)
+                return LearningCurvePoint(n: n, trainingPoints: trainingPoints, maeMean: mean(mae), maeSD: sd(mae),
+                                          rmseMean: mean(rmse), rmseSD: sd(rmse), mae: mae, rmse: rmse,
+                                          lengthScales: cells.map(\.lengthScale), regularizations: cells.map(\.regularization), skipped: nil)
+            }
+            return LearningCurveSeries(scheme: name, factor: factor, points: points)
+        }
+        let baseline = series(0, name: "baseline", factor: 1)
+        let augmented = schemes.enumerated().map { series($0.offset + 1, name: $0.element.rawValue, factor: group.order) }
+        let measured = baseline.points.filter { $0.rmseMean != nil }
+        let power = PowerLawFit(sizes: measured.map(\.n), errors: measured.map { $0.rmseMean! })
+        let fitSummary = power.map { PowerLawSummary(prefactor: $0.prefactor, slope: $0.slope, slopeStderr: $0.slopeStandardError, sizes: $0.sizes) }
+        if let power, power.slope <= 0 {
+            warnings.append("the baseline RMSE does not fall with N (fitted slope \(NumberFormatting.format(power.slope, digits: 3))): the comparison with predicted floors is not meaningful")
+        }
+
+        let method = predicted.count == 1 ? "the operation's floor" : "root-sum-square of the operations' floors"
+        let comparisons = zip(schemes, augmented).map { scheme, s -> PlateauComparison in
+            let done = s.points.filter { $0.rmseMean != nil }
+            let fitted = power.flatMap { PlateauFit.floor(sizes: s.sizes, errors: s.points.map(\.rmseMean), baseline: $0.model, factor: Double(group.order)) }
+            let lastTwo = done.suffix(2)
+            let rmseLast = lastTwo.isEmpty ? nil : mean(lastTwo.map { $0.rmseMean! })
+            let maeLast = lastTwo.isEmpty ? nil : mean(lastTwo.map { $0.maeMean! })
+            let reached = done.count >= 2 && done[done.count - 1].rmseMean! >= 0.85 * done[done.count - 2].rmseMean!
+            let plateau = reached ? rmseLast : fitted
+            var predictedRMSE: Double?, predictedMAE: Double?
+            let floors = predicted.map { $0.floors[scheme] }
+            if !floors.isEmpty, floors.allSatisfy({ $0 != nil }) {
+                predictedRMSE = floors.map { $0!.rmse * $0!.rmse }.reduce(0, +).squareRoot()
+                predictedMAE = floors.map { $0!.mae * $0!.mae }.reduce(0, +).squareRoot()
+            }
+            func ratio(_ a: Double?, _ b: Double?) -> Double? {
+                guard let a, let b, b > 0 else { return nil }
+                let r = a / b
+                return r.isFinite ? r : nil
+            }
+            return PlateauComparison(scheme: scheme.rawValue, plateau: plateau, plateauMethod: reached ? "last two sizes" : "fit",
+                                     plateauFit: fitted, plateauLastTwo: rmseLast, maePlateauLastTwo: maeLast,
+                                     plateauReached: reached, predictedRMSE: predictedRMSE, predictedMAE: predictedMAE,
+                                     ratio: ratio(plateau, predictedRMSE), ratioFit: ratio(fitted, predictedRMSE),
+                                     maeRatio: ratio(maeLast, predictedMAE))
+        }
+        if group.isContinuous {
+            warnings.append("a continuous family is augmented with \(c.copies) sampled members: the group order \(group.order) is the number of copies, not a group order")
+        }
+        if baseline.points.contains(where: { $0.skipped != nil }) || augmented.contains(where: { $0.points.contains { $0.skipped != nil } }) {
+            warnings.append("sizes whose training set would exceed \(c.maximumTrainingPoints) rows were skipped")
+        }
+        return LearningCurveResult(
+            schemaVersion: 1, input: InputSection(path: dataPath, table: table), operations: operations.map(\.name),
+            group: AugmentationGroupSummary(order: group.order, continuous: group.isContinuous, elements: group.names),
+            schemes: schemes.map(\.rawValue), sizes: sizes, testSize: testSize, repeats: c.repeats, seed: c.seed,
+            kernel: KernelSummary(kernel: "gaussian", folds: c.grid.folds, lengthScales: c.grid.lengthScales,
+                                  regularizations: c.grid.regularizations, maximumCrossValidationPoints: c.grid.maximumPoints,
+                                  maximumTrainingPoints: c.maximumTrainingPoints),
+            baseline: baseline, augmented: augmented, fit: fitSummary, comparisons: comparisons,
+            predictedFloors: predicted, predictedFloorMethod: method, warnings: warnings)
+    }
+
+    // MARK: - One split
+
+    struct Cell {
+        let mae: Double
+        let rmse: Double
+        let lengthScale: Double
+        let regularization: Double
+    }
+
+    struct SplitOutcome {
+        /// cells[run][size]: run 0 the baseline, run s + 1 scheme s; nil when skipped.
+        var cells: [[Cell?]]
+    }
+
+    final class ResultsBox: @unchecked Sendable {
+        private let lock = NSLock()
+        var results: [Result<SplitOutcome, Error>?]
+        private var done = 0
+        private let total: Int
+        private let progress: (@Sendable (LearningCurveProgress) -> Void)?
+
+        init(repeats: Int, total: Int, progress: (@Sendable (LearningCurveProgress) -> Void)?) {
+            results = Array(repeating: nil, count: repeats)
+            self.total = total
+            self.progress = progress
+        }
+
+        func store(_ r: Int, _ value: Result<SplitOutcome, Error>) {
+            lock.lock(); defer { lock.unlock() }
+            results[r] = value
+        }
+
+        func step(_ message: String) {
+            lock.lock(); defer { lock.unlock() }
+            done += 1
+            progress?(LearningCurveProgress(done: done, total: total, message: message))
+        }
+    }
+
+    /// A seed per split, well mixed so neighbouring seeds give unrelated splits.
+    static func splitSeed(_ seed: UInt64, _ r: Int) -> UInt64 {
+        var g = SeededGenerator(seed: seed ^ (UInt64(r + 1) &* 0xD1B5_4A32_D192_ED03))
+        return g.next()
+    }
+
+    static func measureSplit(_ r: Int, table: SampleTable, configuration c: LearningCurveConfiguration,
+                             schemes: [AugmentationScheme], sizes: [Int], testSize: Int,
+                             group: AugmentationGroup, box: ResultsBox) throws -> SplitOutcome {
+        let splitSeed = splitSeed(c.seed, r)
+        var rng = SeededGenerator(seed: splitSeed)
+        var order = Array(0..<table.count)
+        rng.shuffle(&order)
+        let test = subset(table, Array(order[0..<testSize]))
+        let poolRows = Array(order[testSize...])
+        var augmenters: [Augmenter] = []
+        if !schemes.isEmpty {
+            let pool = subset(table, poolRows)
+            let fit = try FitPipeline.run(pool, c.fit)
+            // Convexity was checked on the whole dataset; a split's refit may wobble.
+            augmenters = try schemes.map {
+                try Augmenter(group: group, polynomial: fit.fit.polynomial, stationaryKind: fit.hessian.kind,
+                              hessianEigenvalues: fit.hessian.eigenvalues, scheme: $0, force: true)
+            }
+        }
+        var cells = [[Cell?]](repeating: [Cell?](repeating: nil, count: sizes.count), count: schemes.count + 1)
+        for (k, n) in sizes.enumerated() {
+            let train = subset(table, Array(poolRows[0..<n]))
+            var grid = c.grid
+            grid.seed = c.grid.seed ^ splitSeed ^ UInt64(n)
+            if n <= c.maximumTrainingPoints {
+                let model = try KernelRidgeRegression.crossValidated(table: train, grid: grid)
+                cells[0][k] = evaluate(model.model, on: test)
+            }
+            box.step("N = \(n), split \(r + 1): baseline")
+            for (s, augmenter) in augmenters.enumerated() {
+                defer { box.step("N = \(n), split \(r + 1): \(schemes[s].rawValue)") }
+                guard n * group.order <= c.maximumTrainingPoints else { continue }
+                let augmented = augmenter.augment(train)
+                let groups = (0..<augmented.table.count).map { $0 % n }
+                let originals = augmented.elementIndices.map { $0 == 0 }
+                let model = try KernelRidgeRegression.crossValidated(table: augmented.table, groups: groups, validationRows: originals, grid: grid)
+                cells[s + 1][k] = evaluate(model.model, on: test)
+            }
+        }
+        return SplitOutcome(cells: cells)
+    }
+
+    static func evaluate(_ model: KernelRidgeRegression, on test: SampleTable) -> Cell {
+        let prediction = model.predict(table: test)
+        var absSum = 0.0, squareSum = 0.0
+        for (p, y) in zip(prediction, test.labels) {
+            let e = p - y
+            absSum += abs(e)
+            squareSum += e * e
+        }
+        let m = Double(test.count)
+        return Cell(mae: absSum / m, rmse: (squareSum / m).squareRoot(), lengthScale: model.lengthScale, regularization: model.regularization)
+    }
+
+    static func subset(_ table: SampleTable, _ rows: [Int]) -> SampleTable {
+        SampleTable(featureNames: table.featureNames, labelName: table.labelName,
+                    features: table.features.map { column in rows.map { column[$0] } },
+                    labels: rows.map { table.labels[$0] })
+    }
+
+    static func finite(_ floors: SchemeFloors) -> SchemeFloors {
+        func keep(_ f: FloorEstimate?) -> FloorEstimate? {
+            guard let f, f.rmse.isFinite, f.mae.isFinite else { return nil }
+            return f
+        }
+        return SchemeFloors(naive: keep(floors.naive), hessian: keep(floors.hessian), taylor: keep(floors.taylor))
+    }
+
+    static func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+
+    static func sd(_ v: [Double]) -> Double {
+        guard v.count > 1 else { return 0 }
+        let m = mean(v)
+        return (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot()
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import SymdetectCore
+
+/// What the report says about its own provenance, supplied by the caller (the report layer
+/// does no I/O): the input path as given, its digest, the tool version, the label's units, the
+/// file stem shared by the report's figures and the command that reproduces the report.
+public struct ReportContext: Sendable, Equatable {
+    public var inputPath: String
+    /// SHA-256 of the input file, lower-case hex (nil: not computed).
+    public var inputSHA256: String?
+    public var toolVersion: String
+    /// Label units shown next to floors and errors (`--units`), e.g. "cm^-1".
+    public var units: String?
+    /// Figures are named `<figureStem>-learning-curve.svg` and `<figureStem>-mirror-<op>.svg`
+    /// and linked relative to the report (they are written next to it).
+    public var figureStem: String
+    /// The `symdetect analyze ...` command that reproduces the report (without output paths).
+    public var command: String?
+
+    public init(inputPath: String, inputSHA256: String?, toolVersion: String, units: String?,
+                figureStem: String, command: String?) {
+        self.inputPath = inputPath
+        self.inputSHA256 = inputSHA256
+        self.toolVersion = toolVersion
+        self.units = units
+        self.figureStem = figureStem
+        self.command = command
+    }
+}
+
+/// One generated file: its name (relative to the report's directory) and content.
+public struct ReportFile: Sendable, Equatable {
+    public let name: String
+    public let contents: String
+}
+
+/// The whole rendered report: the Markdown text and its SVG figures.
+public struct RenderedReport: Sendable {
+    public let markdown: String
+    public let figures: [ReportFile]
+}
+
+public enum AnalysisReport {
+    /// Renders the Markdown report and its figures. Pure: the same result and context always
+    /// give the same bytes.
+    public static func render(_ result: AnalysisResult, context: ReportContext) -> RenderedReport {
+        let names = FigureNames(stem: context.figureStem, result: result)
+        var figures = [ReportFile(name: names.learningCurve,
+                                  contents: LearningCurvePlot(result: result, units: context.units).svg)]
+        for op in result.operations where op.verdict == .approximate {
+            guard let name = names.mirror[op.name], op.mirror.usable > 0 else { continue }
+            figures.append(ReportFile(name: name, contents: MirrorResidualPlot(result: result, operation: op, units: context.units).svg))
+        }
+        let markdown = MarkdownReport(result: result, context: context, figures: names).text
+        return RenderedReport(markdown: markdown, figures: figures)
+    }
+}
+
+/// File names of the figures: `<stem>-learning-curve.svg`, `<stem>-mirror-<slug>.svg` with the
+/// operation's name reduced to letters, digits and hyphens ("reflect(q1)" → "reflect-q1",
+/// "rotate(x,y,*)" → "rotate-x-y-any"), made unique with a numeric suffix if two collide.
+public struct FigureNames: Sendable {
+    public let learningCurve: String
+    /// Keyed by operation name; only approximate operations with usable mirror pairs.
+    public let mirror: [String: String]
+
+    public init(stem: String, result: AnalysisResult) {
+        learningCurve = "\(stem)-learning-curve.svg"
+        var used: Set<String> = [learningCurve]
+        var mirror: [String: String] = [:]
+        for op in result.operations where op.verdict == .approximate && op.mirror.usable > 0 {
+            let base = "\(stem)-mirror-\(Self.slug(op.name))"
+            var name = base + ".svg", k = 2
+            while used.contains(name) { name = "\(base)-\(k).svg"; k += 1 }
+            used.insert(name)
+            mirror[op.name] = name
+        }
+        self.mirror = mirror
+    }
+
+    public static func slug(_ name: String) -> String {
+        var out = ""
+        var lastWasHyphen = true
+        for scalar in name.unicodeScalars {
+            if scalar == "*" {
+                if !lastWasHyphen { out += "-" }
+                out += "any"
+                lastWasHyphen = false
+            } else if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) || scalar == "." {
+                out.unicodeScalars.append(scalar == "." ? "p" : scalar)
+                lastWasHyphen = false
+            } else if !lastWasHyphen {
+                out += "-"
+                lastWasHyphen = true
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? "operation" : out
+    }
+}

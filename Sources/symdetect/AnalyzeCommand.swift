@@ -1,0 +1,255 @@
+import ArgumentParser
+import Foundation
+import SymdetectCore
+import SymdetectReport
+
+/// `symdetect analyze`: the whole pipeline of SPEC §2 — fit, candidate operations, both
+/// invariance tests, verdicts, group, floors, recommendation — written as a Markdown report with
+/// SVG figures and, with --json, the JSON document of SPEC §4.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Find the label symmetries of a dataset and write a report with the augmentation to use.",
+        discussion: """
+            Fits a Taylor model about a centre (by default a stationary point), tests every \
+            candidate operation (reflections, swaps, plane rotations, inversion, O(3) for x,y,z \
+            columns, plus --op) with a Taylor (Wald) test and a model-free mirror test, and calls \
+            each exact, approximate or absent. It then predicts the error floor of each \
+            augmentation scheme (naive, hessian, taylor), the data-efficiency gain and the \
+            crossover sample size, and recommends the augmentation with the exact `symdetect \
+            augment` command.
+
+            Writes the Markdown report (default reports/<data-name>.md) with its figures next to \
+            it (<name>-learning-curve.svg, and <name>-mirror-<operation>.svg for each approximate \
+            operation), and the JSON document with --json. Every file is written atomically: a \
+            failed run leaves earlier reports untouched. The same input and options give \
+            byte-identical files.
+
+            With --fail-on, the exit status is 1 when an operation named with --op has the \
+            verdict it fails on (absent; or approximate, which also fails on absent), for use as \
+            an audit step before training.
+            """
+    )
+
+    @OptionGroup(title: "Input")
+    var input: InputOptions
+
+    @OptionGroup(title: "Taylor model")
+    var model: FitOptions
+
+    @OptionGroup(title: "Analysis")
+    var analysis: AnalyzeOptions
+
+    @Option(help: ArgumentHelp(
+        "Markdown report path (default: reports/<data-name>.md); figures are written next to it.",
+        valueName: "path.md"))
+    var report: String?
+
+    @Option(help: ArgumentHelp(
+        "Also write the analysis as JSON to this file.",
+        valueName: "path.json"))
+    var json: String?
+
+    func validate() throws {
+        if let report, report.isEmpty { throw ValidationError("--report needs a file path") }
+        if let json, json.isEmpty { throw ValidationError("--json needs a file path") }
+        if let report, let json, Self.samePath(report, json) {
+            throw ValidationError("--report and --json name the same file '\(json)'")
+        }
+    }
+
+    static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
+    }
+
+    /// `reports/<data-name>.md` for `path/to/<data-name>.csv`.
+    var reportPath: String {
+        if let report { return report }
+        let stem = (URL(fileURLWithPath: input.data).lastPathComponent as NSString).deletingPathExtension
+        return "reports/\(stem.isEmpty ? "report" : stem).md"
+    }
+
+    func run() throws {
+        let table = try input.readTable()
+        try checkOperationSyntax(names: table.featureNames)
+        let configuration = analysisConfiguration()
+
+        let status = ProgressLine("analyzing")
+        var result: AnalysisResult!
+        do {
+            try CommandFailure.inFile(input.data) {
+                result = try Analyzer.run(table, configuration) { stage in status.show(stage) }
+            }
+        } catch let error as OperationSyntaxError {
+            status.finish()
+            throw CommandFailure(error.description, exitCode: .usage)
+        }
+        status.show("writing the report")
+        defer { status.finish() }
+
+        // Everything is rendered in memory first; files are written only once all of it exists.
+        let digest: String?
+        do {
+            digest = try SHA256.hex(ofFile: input.data)
+        } catch {
+            digest = nil
+        }
+        let path = reportPath
+        let reportURL = URL(fileURLWithPath: path)
+        let stem = (reportURL.lastPathComponent as NSString).deletingPathExtension
+        let context = ReportContext(
+            inputPath: input.data, inputSHA256: digest, toolVersion: Symdetect.configuration.version,
+            units: analysis.trimmedUnits, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand)
+        let rendered = AnalysisReport.render(result, context: context)
+        let document = AnalysisDocument(
+            result: result, input: InputSection(path: input.data, table: table),
+            provenance: ProvenanceEntry(version: Symdetect.configuration.version, inputSHA256: digest))
+        let jsonData = try json.map { _ in try document.jsonData() }
+
+        let directory = reportURL.deletingLastPathComponent()
+        for figure in rendered.figures {
+            try AtomicFile.write(figure.contents, to: directory.appendingPathComponent(figure.name).path)
+        }
+        if let json, let jsonData { try AtomicFile.write(jsonData, to: json) }
+        try AtomicFile.write(rendered.markdown, to: path)
+        status.finish()
+
+        var summary = AnalyzeSummary(result: result, inputPath: input.data, units: analysis.trimmedUnits).text
+        summary += "\nReport written to \(path)\n"
+        if let json { summary += "JSON written to \(json)\n" }
+        print(summary, terminator: "")
+        for warning in result.warnings {
+            StandardError.write("symdetect: warning: \(warning)\n")
+        }
+        try audit(result)
+    }
+
+    /// Every --op must parse against the data's columns before the (long) analysis starts.
+    /// `reflect(mode K)` needs the fit's modes: any orthogonal matrix checks its syntax.
+    func checkOperationSyntax(names: [String]) throws {
+        for op in analysis.operations {
+            do {
+                _ = try OperationParser.parse(op, names: names, modes: .identity(names.count))
+            } catch let error as OperationSyntaxError {
+                throw CommandFailure(error.description, exitCode: .usage)
+            }
+        }
+    }
+
+    func analysisConfiguration() -> AnalysisConfiguration {
+        var c = AnalysisConfiguration(fit: model.configuration, transform: analysis.transformChoice,
+                                      operations: analysis.operations, onlyListedOperations: analysis.onlyOperations,
+                                      dataPath: input.data, passthroughArguments: passthroughArguments)
+        if let alpha = analysis.alpha { c.alpha = alpha }
+        c.targetError = analysis.targetError
+        if let slope = analysis.slope {
+            c.slope = slope
+            c.slopeSource = "--slope"
+        }
+        return c
+    }
+
+    /// The input and fit options that differ from their defaults, so the printed `augment`
+    /// command reads the same columns and fits the same model.
+    var passthroughArguments: [String] {
+        var out: [String] = []
+        if let label = input.label { out += ["--label", label.trimmingCharacters(in: .whitespaces)] }
+        if let features = input.features { out += ["--features", InputOptions.splitNames(features).joined(separator: ",")] }
+        if let delimiter = input.delimiter { out += ["--delimiter", delimiter] }
+        if model.order != "4" { out += ["--order", model.order] }
+        if model.center.lowercased() != "auto" { out += ["--center", model.center] }
+        if let radius = model.radius { out += ["--radius", radius] }
+        return out
+    }
+
+    /// `symdetect analyze DATA [options]` without the output paths (which do not change the
+    /// content), quoted for a POSIX shell.
+    var reproduceCommand: String {
+        (["symdetect", "analyze", input.data] + passthroughArguments + analysis.arguments)
+            .map(Self.shellQuote).joined(separator: " ")
+    }
+
+    static func shellQuote(_ s: String) -> String {
+        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+")
+        if !s.isEmpty, s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
+        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// `--fail-on`: exit 1 when an audited operation has a failing verdict. The --op texts are
+    /// matched to the results by canonical name, or by matrix when the analysis merged an --op
+    /// with an equal default candidate.
+    func audit(_ result: AnalysisResult) throws {
+        guard let rule = analysis.failRule else { return }
+        var failures: [String] = []
+        for text in analysis.operations {
+            guard let op = try? OperationParser.parse(text, names: result.featureNames, modes: result.fit.hessian.eigenvectors) else { continue }
+            let match = result.operations.first { $0.name == op.name }
+                ?? result.operations.first { !$0.operation.isContinuous && !op.isContinuous && $0.operation.matrix.maxAbsDifference(op.matrix) < 1e-12 }
+            guard let match else {
+                StandardError.write("symdetect: warning: --fail-on: \(op.name) was not among the tested operations\n")
+                continue
+            }
+            if rule.fails(match.verdict) { failures.append("\(match.name) is \(match.verdict.rawValue)") }
+        }
+        if !failures.isEmpty {
+            CommandFailure.report("--fail-on \(rule.rawValue): \(failures.joined(separator: "; "))")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The short plain summary `analyze` prints on stdout.
+struct AnalyzeSummary {
+    let result: AnalysisResult
+    let inputPath: String
+    let units: String?
+
+    var text: String {
+        let f = { (x: Double) in NumberFormatting.format(x, digits: 3) }
+        let u = units.map { " \($0)" } ?? ""
+        var out = "\(inputPath): \(result.rowCount) rows; coordinates \(result.featureNames.joined(separator: ", ")); label \(result.labelName)\n"
+        let fit = result.fit
+        out += "centre (\(fit.center.kind)): " + zip(result.featureNames, fit.fit.center).map { "\($0) = \(NumberFormatting.format($1))" }.joined(separator: ", ") + "\n\n"
+        var rows: [[String]] = [["operation", "verdict", "decided by", "p (Holm)", "lowest floor"]]
+        for op in result.operations {
+            rows.append([op.name, op.verdict.rawValue, op.decidedBy.rawValue,
+                         op.adjustedPValue.map { $0 == 0 ? "<1e-300" : NumberFormatting.format($0, digits: 2) } ?? "-",
+                         op.verdict == .exact ? "-" : op.bestFloor.map { f($0) + u + (op.bestScheme.map { " (\($0.rawValue))" } ?? "") } ?? "-"])
+        }
+        for line in Self.leftAligned(rows) { out += "  " + line + "\n" }
+        out += "\n"
+        let group = result.group
+        if group.isContinuous {
+            out += "exact group: continuous (\(group.generators.joined(separator: ", ")))\n"
+        } else if let order = group.order {
+            out += "exact group: order \(order)" + (group.generators.isEmpty ? "" : " (\(group.generators.joined(separator: ", ")))") + "\n"
+        }
+        let rec = result.recommendation
+        if rec.operations.isEmpty {
+            out += "recommendation: no augmentation\n"
+        } else {
+            var line = "recommendation: augment with \(rec.operations.joined(separator: ", ")) (\(rec.scheme.rawValue) scheme)"
+            line += rec.gainFactor.map { ", gain ×\($0)" } ?? ", continuous group"
+            if rec.floor > 0 { line += ", floor \(f(rec.floor))\(u)" }
+            if let n = rec.crossoverN { line += ", helps up to N ≈ \(f(n))" }
+            out += line + "\n"
+            if let command = rec.command { out += "  \(command)\n" }
+        }
+        return out
+    }
+
+    /// Columns padded to a common width, left-aligned, two spaces apart, no trailing blanks.
+    static func leftAligned(_ rows: [[String]]) -> [String] {
+        var widths: [Int] = []
+        for row in rows {
+            for (j, cell) in row.enumerated() {
+                if j == widths.count { widths.append(0) }
+                widths[j] = max(widths[j], cell.count)
+            }
+        }
+        return rows.map { row in
+            row.enumerated().map { j, cell in cell + String(repeating: " ", count: widths[j] - cell.count) }
+                .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+    }
+}

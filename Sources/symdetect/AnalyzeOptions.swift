@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import SymdetectCore
+
+/// What `analyze` tests and how it decides: operations, label scale, significance, tolerance,
+/// learning-curve slope, units for the report and the audit rule (`--fail-on`).
+struct AnalyzeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Label scale for the invariance tests: auto (log when all labels are positive and span more than three decades), none, or log. Floors and force constants stay in label units.",
+        valueName: "auto|none|log"))
+    var transform: String = "auto"
+
+    @Option(
+        name: .customLong("op"),
+        parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "An operation to test, in addition to the default candidates (repeatable): reflect(NAME), reflect(mode K), invert, swap(A,B), rotate(A,B,ANGLE), rotate(A,B,*), O3(A,B,C). Quote it for the shell.",
+            valueName: "OP"))
+    var operations: [String] = []
+
+    @Flag(name: .customLong("only-ops"), help: "Test only the operations given with --op.")
+    var onlyOperations = false
+
+    @Option(help: ArgumentHelp(
+        "Family-wise significance level of the invariance tests (Holm-adjusted), between 0 and 1 (default 0.05).",
+        valueName: "A"))
+    var alpha: Double?
+
+    @Option(name: .customLong("target-error"), help: ArgumentHelp(
+        "Largest acceptable RMSE floor, in label units, for an operation to count as approximate (default: 1% of the label's standard deviation).",
+        valueName: "E"))
+    var targetError: Double?
+
+    @Option(help: ArgumentHelp(
+        "Learning-curve exponent b in e(N) ≈ a·N^(-b), used for the predicted gain and crossover (default 0.5).",
+        valueName: "B"))
+    var slope: Double?
+
+    @Option(help: ArgumentHelp(
+        "Units of the label, shown next to floors and errors in the report (e.g. cm^-1, hartree).",
+        valueName: "TEXT"))
+    var units: String?
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp(
+        "Exit with status 1 (after writing the report) when an operation named with --op is absent, or (approximate) approximate or absent.",
+        valueName: "absent|approximate"))
+    var failOn: String?
+
+    func validate() throws {
+        if TransformChoice(rawValue: transform.lowercased()) == nil {
+            throw ValidationError("--transform must be auto, none or log, got '\(transform)'")
+        }
+        if let alpha, !(alpha > 0 && alpha < 1) {
+            throw ValidationError("--alpha must be a number between 0 and 1 (exclusive), got \(alpha)")
+        }
+        if let targetError, !(targetError > 0 && targetError.isFinite) {
+            throw ValidationError("--target-error must be a positive number in label units, got \(targetError)")
+        }
+        if let slope, !(slope > 0 && slope.isFinite) {
+            throw ValidationError("--slope must be a positive number (the exponent b of e(N) ≈ a·N^(-b)), got \(slope)")
+        }
+        if let units, units.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--units is empty: expected a unit such as cm^-1")
+        }
+        if let failOn {
+            guard FailRule(rawValue: failOn.lowercased()) != nil else {
+                throw ValidationError("--fail-on must be absent or approximate, got '\(failOn)'")
+            }
+            if operations.isEmpty {
+                throw ValidationError("--fail-on audits the operations named with --op: give at least one --op")
+            }
+        }
+        if onlyOperations && operations.isEmpty {
+            throw ValidationError("--only-ops needs at least one --op")
+        }
+        for op in operations where op.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--op is empty: expected an operation such as reflect(x)")
+        }
+    }
+
+    /// `--fail-on`: which verdicts of an audited operation fail the run.
+    enum FailRule: String {
+        case absent, approximate
+
+        func fails(_ verdict: Verdict) -> Bool {
+            switch self {
+            case .absent: return verdict == .absent
+            case .approximate: return verdict == .approximate || verdict == .absent
+            }
+        }
+    }
+
+    /// Valid after `validate()`.
+    var transformChoice: TransformChoice { TransformChoice(rawValue: transform.lowercased())! }
+    var failRule: FailRule? { failOn.flatMap { FailRule(rawValue: $0.lowercased()) } }
+    var trimmedUnits: String? { units?.trimmingCharacters(in: .whitespaces) }
+
+    /// The options as given, in a fixed order, for the report's reproduce command.
+    var arguments: [String] {
+        var out: [String] = []
+        if transformChoice != .auto { out += ["--transform", transformChoice.rawValue] }
+        for op in operations { out += ["--op", op] }
+        if onlyOperations { out.append("--only-ops") }
+        if let alpha { out += ["--alpha", "\(alpha)"] }
+        if let targetError { out += ["--target-error", "\(targetError)"] }
+        if let slope { out += ["--slope", "\(slope)"] }
+        if let units = trimmedUnits { out += ["--units", units] }
+        if let rule = failRule { out += ["--fail-on", rule.rawValue] }
+        return out
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import SymdetectCore
+
+/// `symdetect augment`: the data plus their images under the group the operations generate,
+/// labelled by one of the schemes of SPEC §1.
+struct AugmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "augment",
+        abstract: "Write the data plus their images under symmetry operations, with (corrected) labels.",
+        discussion: """
+            Writes the original rows, then, for every element g ≠ identity of the group the --op \
+            operations generate (closed under products), the transformed coordinates \
+            g·x = c + G(x − c) about the centre c (--center; default: the stationary point of the \
+            fitted Taylor model) with the label of --scheme:
+
+              naive    y(x)
+              hessian  h(g·x) − (y(x) − h(x)); h: quadratic Taylor model at c
+              taylor   y(x) + T(g·x) − T(x); T: the fitted Taylor polynomial
+
+            The hessian scheme needs g² = identity for every element (reflections, swaps, \
+            inversion, 180° rotations) and a centre that is a minimum of the fitted model; \
+            it is refused otherwise (--force overrides the second condition).
+
+            A continuous family (rotate(A,B,*), O3(A,B,C)) contributes --copies members drawn \
+            from a fixed seed (--seed), each combined with every element of the discrete group.
+
+            The output has the input's coordinate and label columns, in the input's order; \
+            other (unused) columns of the input are not written. Numbers are written with 17 \
+            significant digits, so they read back exactly. --provenance adds a last column \
+            `operation` naming the element that produced each row ("identity" for the \
+            originals, otherwise e.g. "reflect(x)" or "reflect(x)*swap(x,y)", a product whose \
+            rightmost factor acts first). The file is written atomically: a failed run never \
+            leaves a partial or clobbered output.
+            """
+    )
+
+    @OptionGroup(title: "Input")
+    var input: InputOptions
+
+    @OptionGroup(title: "Taylor model (centre and corrections)")
+    var model: FitOptions
+
+    @Option(name: .customLong("op"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
+        "A symmetry operation (repeatable): reflect(NAME), reflect(mode K), invert, swap(A,B), rotate(A,B,ANGLE), rotate(A,B,*), O3(A,B,C).",
+        valueName: "op"))
+    var operations: [String] = []
+
+    @Option(help: ArgumentHelp("Label scheme of the augmented rows: naive, hessian or taylor.", valueName: "scheme"))
+    var scheme: String = "naive"
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp(
+        "The augmented CSV to write (atomically; parent directories are created).", valueName: "path"))
+    var output: String
+
+    @Flag(help: "Add a last column `operation` naming the group element that produced each row.")
+    var provenance = false
+
+    @Flag(help: "Use the hessian scheme even when the centre is not a minimum.")
+    var force = false
+
+    @Option(help: ArgumentHelp("Sampled members per continuous family (rotate(A,B,*), O3(A,B,C)).", valueName: "n"))
+    var copies: Int = AugmentationGroup.defaultCopies
+
+    @Option(help: ArgumentHelp("Seed of the sampled members of continuous families.", valueName: "n"))
+    var seed: UInt64 = AugmentationGroup.defaultSeed
+
+    func validate() throws {
+        if operations.isEmpty { throw ValidationError("augment needs at least one --op (e.g. --op 'reflect(x)')") }
+        if AugmentationScheme(rawValue: scheme) == nil {
+            throw ValidationError("--scheme must be naive, hessian or taylor, got '\(scheme)'")
+        }
+        if output.isEmpty { throw ValidationError("-o/--output needs a file path") }
+        if copies < 1 { throw ValidationError("--copies must be at least 1, got \(copies)") }
+        let a = URL(fileURLWithPath: input.data).standardizedFileURL.resolvingSymlinksInPath().path
+        let b = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
+        if a == b { throw ValidationError("-o/--output is the input file '\(input.data)': write the augmented data to another file") }
+    }
+
+    func run() throws {
+        let table = try input.readTable()
+        let names = table.featureNames
+        // Syntax and column names first (a mode reflection is checked against placeholder modes),
+        // so a typo fails before the fit.
+        for text in operations {
+            do { _ = try OperationParser.parse(text, names: names, modes: .identity(names.count)) }
+            catch let error as OperationSyntaxError { throw CommandFailure(error.description, exitCode: .usage) }
+        }
+        var outcome: FitOutcome!
+        try CommandFailure.inFile(input.data) {
+            outcome = try FitPipeline.run(table, model.configuration)
+        }
+        let parsed: [SymmetryOperation]
+        do {
+            parsed = try operations.map { try OperationParser.parse($0, names: names, modes: outcome.hessian.eigenvectors) }
+        } catch let error as OperationSyntaxError {
+            throw CommandFailure(error.description, exitCode: .usage)
+        }
+        let chosen = AugmentationScheme(rawValue: scheme)!
+        let augmenter: Augmenter
+        do {
+            augmenter = try Augmenter(fit: outcome, operations: parsed, scheme: chosen, copies: copies, seed: seed, force: force)
+        } catch let error as AugmentationError {
+            throw CommandFailure("\(input.data): \(error.description)", exitCode: Self.exitCode(for: error))
+        }
+        let augmented = augmenter.augment(table)
+        let columns = CSVHeader.usedColumnsInFileOrder(path: input.data, delimiter: input.readOptions.delimiter, table: table)
+        try AtomicFile.write(to: output) { writer in
+            try augmented.writeCSV(to: writer, columns: columns.used, provenance: provenance)
+        }
+
+        let group = augmented.group
+        let groupText = group.isContinuous
+            ? "\(group.order) elements (continuous family sampled with \(copies) members)"
+            : "group order \(group.order)"
+        print("augment: \(table.count) rows in, \(augmented.table.count) rows out (\(groupText); scheme \(chosen.rawValue); centre \(NumberFormatting.format(outcome.fit.center, digits: 6))) → \(output)")
+        if !columns.unused.isEmpty {
+            StandardError.write("symdetect: note: column\(columns.unused.count == 1 ? "" : "s") \(columns.unused.joined(separator: ", ")) not written (only the coordinates and the label are)\n")
+        }
+        for warning in outcome.warnings + augmenter.warnings {
+            StandardError.write("symdetect: warning: \(warning)\n")
+        }
+    }
+
+    /// Operations that cannot work with the scheme are a usage error; a centre that is not a
+    /// minimum is a property of the data (65).
+    static func exitCode(for error: AugmentationError) -> ExitCode {
+        switch error {
+        case .notConvex: return .dataError
+        case .groupTooLarge, .notInvolution, .dimensionMismatch, .noOperations, .invalidCopies: return .usage
+        }
+    }
+}
