@@ -72,7 +72,7 @@ struct AnalyzeCommand: ParsableCommand {
     func run() throws {
         let table = try input.readTable()
         try checkOperationSyntax(names: table.featureNames)
-        let configuration = analysisConfiguration()
+        let configuration = try analysisConfiguration()
 
         let status = ProgressLine("analyzing")
         var result: AnalysisResult!
@@ -136,12 +136,18 @@ struct AnalyzeCommand: ParsableCommand {
         }
     }
 
-    func analysisConfiguration() -> AnalysisConfiguration {
+    func analysisConfiguration() throws -> AnalysisConfiguration {
         var c = AnalysisConfiguration(fit: model.configuration, transform: analysis.transformChoice,
                                       operations: analysis.operations, onlyListedOperations: analysis.onlyOperations,
                                       dataPath: input.data, passthroughArguments: passthroughArguments)
         if let alpha = analysis.alpha { c.alpha = alpha }
         c.targetError = analysis.targetError
+        if let path = analysis.learningCurve {
+            let measured = try LearningCurveResult.load(path: path)
+            c.slope = measured.slope
+            c.prefactor = measured.prefactor
+            c.slopeSource = "measured (\(path))"
+        }
         if let slope = analysis.slope {
             c.slope = slope
             c.slopeSource = "--slope"

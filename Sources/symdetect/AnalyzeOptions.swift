@@ -36,6 +36,11 @@ struct AnalyzeOptions: ParsableArguments {
         valueName: "B"))
     var slope: Double?
 
+    @Option(name: .customLong("learning-curve"), help: ArgumentHelp(
+        "A JSON file written by `symdetect learning-curve --json`: its measured slope b and prefactor a replace the defaults (an explicit --slope still wins).",
+        valueName: "FILE.json"))
+    var learningCurve: String?
+
     @Option(help: ArgumentHelp(
         "Units of the label, shown next to floors and errors in the report (e.g. cm^-1, hartree).",
         valueName: "TEXT"))
@@ -104,6 +109,7 @@ struct AnalyzeOptions: ParsableArguments {
         if let alpha { out += ["--alpha", "\(alpha)"] }
         if let targetError { out += ["--target-error", "\(targetError)"] }
         if let slope { out += ["--slope", "\(slope)"] }
+        if let learningCurve { out += ["--learning-curve", learningCurve] }
         if let units = trimmedUnits { out += ["--units", units] }
         if let rule = failRule { out += ["--fail-on", rule.rawValue] }
         return out

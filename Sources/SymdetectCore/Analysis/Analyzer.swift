@@ -36,8 +36,12 @@ public enum Analyzer {
             : higherOrder(table, labels: testedLabels, base: testedFit, radius: configuration.fit.radius)
 
         // 4. Candidates.
+        // Hessian modes are only meaningful at a stationary point (not, e.g., at the nucleus of a
+        // density, where the fitted Hessian is near zero and its eigenvectors arbitrary).
+        let stationary = configuration.fit.center == .auto && outcome.center.converged
         var operations: [SymmetryOperation] = configuration.onlyListedOperations ? [] :
-            CandidateOperations.defaults(table: table, hessian: outcome.forceConstants.hessian, modes: outcome.hessian.eigenvectors)
+            CandidateOperations.defaults(table: table, hessian: outcome.forceConstants.hessian,
+                                         modes: outcome.hessian.eigenvectors, includeModes: stationary)
         for text in configuration.operations {
             let op = try OperationParser.parse(text, names: table.featureNames, modes: outcome.hessian.eigenvectors)
             if !operations.contains(where: { $0.name == op.name }) { operations.append(op) }
@@ -284,6 +288,15 @@ public enum Analyzer {
         for r in approximate {
             let g = GroupClosure(generators: chosen.filter { !$0.isContinuous }.map { $0.matrix }, dimension: dimension, limit: 256)
             if !r.operation.isContinuous, g.elements.contains(where: { $0.maxAbsDifference(r.operation.matrix) < 1e-8 }) { continue }
+            // An operation that would make the generated group infinite (e.g. a mode reflection
+            // tilted slightly off an exact axis reflection) cannot be augmented with: skip it.
+            if !r.operation.isContinuous {
+                let with = GroupClosure(generators: (chosen.filter { !$0.isContinuous } + [r.operation]).map { $0.matrix }, dimension: dimension, limit: 256)
+                if with.isTruncated {
+                    caveats.append("\(r.name) is left out: together with the other operations it generates an infinite group")
+                    continue
+                }
+            }
             chosen.append(r.operation)
         }
         var scheme = AugmentationScheme.naive
@@ -307,7 +320,7 @@ public enum Analyzer {
         let discrete = chosen.filter { !$0.isContinuous }
         let continuous = chosen.contains { $0.isContinuous }
         let closure = GroupClosure(generators: discrete.map { $0.matrix }, dimension: dimension, limit: 256)
-        let gain: Int? = continuous ? nil : closure.order
+        let gain: Int? = (continuous || closure.isTruncated) ? nil : closure.order
         if closure.isTruncated { caveats.append("the recommended operations generate a group of more than 256 elements (likely infinite): augment with fewer operations") }
         let crossover: Double? = (floor > 0 && gain != nil) ? curve.crossover(orbitSize: Double(gain!), floor: floor) : nil
         if continuous { caveats.append("a continuous symmetry is augmented by sampled members (see `symdetect augment --help`)") }

@@ -3,13 +3,20 @@ public enum CandidateOperations {
     /// Plane rotations tested (degrees), plus the continuous family.
     public static let rotationAngles: [Double] = [180, 120, 90, 60]
 
-    public static func defaults(table: SampleTable, hessian: Matrix, modes: Matrix) -> [SymmetryOperation] {
+    /// Mode reflections within ~3° of an axis reflection (matrices differing by < 0.1 entry-wise)
+    /// are left out: they test the same thing, and two almost-equal reflections generate an
+    /// infinite group.
+    public static func defaults(table: SampleTable, hessian: Matrix, modes: Matrix, includeModes: Bool = true) -> [SymmetryOperation] {
         let names = table.featureNames
         let d = names.count
         var ops: [SymmetryOperation] = []
         for j in 0..<d { ops.append(.reflect(j, names: names)) }
-        if d > 1 && !HessianAnalysis.isDiagonal(hessian) {
-            for k in 0..<d { ops.append(.reflectMode(k, modes: modes)) }
+        if includeModes && d > 1 && !HessianAnalysis.isDiagonal(hessian) {
+            let axes = ops
+            for k in 0..<d {
+                let op = SymmetryOperation.reflectMode(k, modes: modes)
+                if !axes.contains(where: { $0.matrix.maxAbsDifference(op.matrix) < 0.1 }) { ops.append(op) }
+            }
         }
         if d > 1 { ops.append(.invert(dimension: d)) }
         let ranges = table.features.map { ($0.min()!, $0.max()!) }
