@@ -141,20 +141,7 @@ public struct AugmentationGroup: Sendable {
             }
         case let .o3(a, b, c):
             return (0..<count).map { k in
-                // Uniform unit quaternion → Haar-random rotation of the triple.
-                var q = (0..<4).map { _ in rng.nextGaussian() }
-                let norm = q.map { $0 * $0 }.reduce(0, +).squareRoot()
-                q = q.map { $0 / norm }
-                let (w, x, y, z) = (q[0], q[1], q[2], q[3])
-                let r: [[Double]] = [
-                    [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-                    [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-                    [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-                ]
-                let sign: Double = k % 2 == 0 ? 1 : -1
-                var g = Matrix.identity(d)
-                let idx = [a, b, c]
-                for i in 0..<3 { for j in 0..<3 { g[idx[i], idx[j]] = sign * r[i][j] } }
+                let g = SymmetryOperation.randomO3Member(a, b, c, dimension: d, improper: k % 2 == 1, rng: &rng)
                 return AugmentationElement(name: "\(family.name)#\(k + 1)", matrix: g)
             }
         default:

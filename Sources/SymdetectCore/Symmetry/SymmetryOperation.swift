@@ -119,25 +119,30 @@ public struct SymmetryOperation: Sendable, Equatable {
             return (1...count).map { k in planeRotation(a, b, radians: 2 * .pi * Double(k) / Double(count + 1) + 0.1, dimension: d) }
         case let .o3(a, b, c):
             var rng = SeededGenerator(seed: 0x5EED_0003)
-            return (0..<count).map { k in
-                var q = (0..<4).map { _ in rng.nextGaussian() }
-                let n = q.map { $0 * $0 }.reduce(0, +).squareRoot()
-                q = q.map { $0 / n }
-                let (w, x, y, z) = (q[0], q[1], q[2], q[3])
-                let r: [[Double]] = [
-                    [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-                    [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-                    [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-                ]
-                let sign: Double = k % 2 == 0 ? 1 : -1
-                var g = Matrix.identity(d)
-                let idx = [a, b, c]
-                for i in 0..<3 { for j in 0..<3 { g[idx[i], idx[j]] = sign * r[i][j] } }
-                return g
-            }
+            return (0..<count).map { k in randomO3Member(a, b, c, dimension: d, improper: k % 2 == 1, rng: &rng) }
         default:
             return []
         }
+    }
+
+    /// A Haar-random rotation of the coordinate triple (a, b, c) from a uniform unit quaternion,
+    /// composed with the inversion of the triple when `improper`; identity elsewhere.
+    static func randomO3Member(_ a: Int, _ b: Int, _ c: Int, dimension d: Int, improper: Bool,
+                               rng: inout SeededGenerator) -> Matrix {
+        var q = (0..<4).map { _ in rng.nextGaussian() }
+        let n = q.map { $0 * $0 }.reduce(0, +).squareRoot()
+        q = q.map { $0 / n }
+        let (w, x, y, z) = (q[0], q[1], q[2], q[3])
+        let r: [[Double]] = [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+        let sign: Double = improper ? -1 : 1
+        var g = Matrix.identity(d)
+        let idx = [a, b, c]
+        for i in 0..<3 { for j in 0..<3 { g[idx[i], idx[j]] = sign * r[i][j] } }
+        return g
     }
 
     static func formatAngle(_ degrees: Double) -> String {
