@@ -87,7 +87,9 @@ public struct LearningCurveProgress: Sendable {
 /// is fitted once per split on the pool (all non-test rows), as `augment` would be run on all the
 /// data at hand; the test rows never enter it.
 ///
-/// Then e(N) = a·N^(−b) is fitted to the baseline's mean RMSE in log–log space. Each scheme's
+/// Then e(N) = a·N^(−b) is fitted to the baseline's mean RMSE in log–log space, and every
+/// augmented size gets its measured data gain (`BaselineCurve`: the baseline size with the same
+/// error, over N), to set beside |G|. Each scheme's
 /// plateau — the mean RMSE of its last two sizes once the curve has flattened, else f fitted as in
 /// `PlateauFit` — is compared with the floor `Analyzer.run` predicts on the whole dataset (for several operations, the root-sum-square of their floors — exact for
 /// breakings that are orthogonal over the data, an estimate otherwise).
@@ -136,7 +138,10 @@ public enum LearningCurve {
             let analysis = try Analyzer.run(table, AnalysisConfiguration(fit: c.fit, operations: c.operations, onlyListedOperations: true, dataPath: dataPath))
             for name in operations.map(\.name) {
                 guard let r = analysis.operations.first(where: { $0.name == name }) else { continue }
-                predicted.append(PredictedOperationFloors(operation: name, verdict: r.verdict.rawValue, floors: Self.finite(r.floors)))
+                // An exact operation imposes no floor: its estimated floors only measure the
+                // noise of the estimate, so it contributes zero.
+                let floors = r.verdict == .exact ? Self.zeroFloors : Self.finite(r.floors)
+                predicted.append(PredictedOperationFloors(operation: name, verdict: r.verdict.rawValue, floors: floors))
             }
         }
 
@@ -192,6 +197,12 @@ public enum LearningCurve {
             warnings.append("the baseline RMSE does not fall with N (fitted slope \(NumberFormatting.format(power.slope, digits: 3))): the comparison with predicted floors is not meaningful")
         }
 
+        let baselineCurve = BaselineCurve(sizes: baseline.sizes, errors: baseline.points.map(\.rmseMean), slope: power?.slope)
+        let gains = augmented.map { s in
+            GainSummary(scheme: s.scheme, groupOrder: group.order,
+                        perSize: s.points.compactMap { baselineCurve.gain(n: $0.n, error: $0.rmseMean) })
+        }
+
         let method = predicted.count == 1 ? "the operation's floor" : "root-sum-square of the operations' floors"
         let comparisons = zip(schemes, augmented).map { scheme, s -> PlateauComparison in
             let done = s.points.filter { $0.rmseMean != nil }
@@ -231,7 +242,7 @@ public enum LearningCurve {
             kernel: KernelSummary(kernel: "gaussian", folds: c.grid.folds, lengthScales: c.grid.lengthScales,
                                   regularizations: c.grid.regularizations, maximumCrossValidationPoints: c.grid.maximumPoints,
                                   maximumTrainingPoints: c.maximumTrainingPoints),
-            baseline: baseline, augmented: augmented, fit: fitSummary, comparisons: comparisons,
+            baseline: baseline, augmented: augmented, fit: fitSummary, gains: gains, comparisons: comparisons,
             predictedFloors: predicted, predictedFloorMethod: method, warnings: warnings)
     }
 
@@ -347,6 +358,9 @@ public enum LearningCurve {
         }
         return SchemeFloors(naive: keep(floors.naive), hessian: keep(floors.hessian), taylor: keep(floors.taylor))
     }
+
+    static let zeroFloors = SchemeFloors(naive: FloorEstimate(rmse: 0, mae: 0), hessian: FloorEstimate(rmse: 0, mae: 0),
+                                         taylor: FloorEstimate(rmse: 0, mae: 0))
 
     static func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
 

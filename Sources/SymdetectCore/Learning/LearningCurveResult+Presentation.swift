@@ -11,14 +11,19 @@ extension LearningCurveResult {
         out += "kernel ridge regression (Gaussian kernel, \(kernel.folds)-fold cross-validation), \(repeats) random split\(repeats == 1 ? "" : "s"), test set \(testSize) rows, seed \(seed)\n\n"
         let curves = [baseline] + augmented
         var header = ["N".padding(toLength: 6, withPad: " ", startingAt: 0)]
-        for c in curves { header.append(("\(c.scheme) RMSE").padding(toLength: 22, withPad: " ", startingAt: 0)) }
+        // Augmented cells also show the measured gain (×g; ~ when extrapolated).
+        func width(_ c: LearningCurveSeries) -> Int { c.scheme == baseline.scheme ? 22 : 32 }
+        for c in curves { header.append(("\(c.scheme) RMSE").padding(toLength: width(c), withPad: " ", startingAt: 0)) }
         out += header.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         for (k, n) in sizes.enumerated() {
             var cells = [String(n).padding(toLength: 6, withPad: " ", startingAt: 0)]
             for c in curves {
                 let p = c.points[k]
-                let text = p.rmseMean.map { "\(f($0)) ± \(f(p.rmseSD, 2))" } ?? "(skipped)"
-                cells.append(text.padding(toLength: 22, withPad: " ", startingAt: 0))
+                var text = p.rmseMean.map { "\(f($0)) ± \(f(p.rmseSD, 2))" } ?? "(skipped)"
+                if let g = gains.first(where: { $0.scheme == c.scheme })?.gain(at: n) {
+                    text = text.padding(toLength: 22, withPad: " ", startingAt: 0) + (g.extrapolated ? "~×" : "×") + f(g.gain, 2)
+                }
+                cells.append(text.padding(toLength: width(c), withPad: " ", startingAt: 0))
             }
             out += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         }
@@ -27,6 +32,12 @@ extension LearningCurveResult {
             out += "baseline fit: RMSE ≈ a·N^(−b), a = \(f(fit.prefactor, 4)), b = \(NumberFormatting.formatWithError(fit.slope, fit.slopeStderr, digits: 4))\n"
         } else {
             out += "baseline fit: too few sizes for a power law\n"
+        }
+        if !gains.isEmpty {
+            out += "measured gain ×g: the baseline needs g·N samples for the augmented RMSE at N (log–log interpolation between measured sizes; ~ extrapolated with the fitted slope). An exact group gives at most |G| = \(group.order); less where the label varies across its mirror planes.\n"
+            for g in gains {
+                out += "  \(g.scheme): typical gain \(f(g.typicalGain, 3)) (geometric mean over the interpolated sizes) of |G| = \(g.groupOrder)\n"
+            }
         }
         if !comparisons.isEmpty {
             out += "\n"

@@ -153,6 +153,9 @@ public struct LearningCurveResult: Codable, Sendable, Equatable {
     public var augmented: [LearningCurveSeries]
     /// The power law fitted to the baseline (nil with fewer than two usable sizes).
     public var fit: PowerLawSummary?
+    /// Per scheme, the measured data gain at every augmented size (baseline size with the same
+    /// mean RMSE, over N), to compare with the group order.
+    public var gains: [GainSummary]
     public var comparisons: [PlateauComparison]
     public var predictedFloors: [PredictedOperationFloors]
     /// How the predicted floor of a scheme was formed from the operations' floors.
@@ -161,7 +164,7 @@ public struct LearningCurveResult: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, input, operations, group, schemes, sizes, testSize, repeats, seed, kernel
-        case baseline, augmented, fit, comparisons, predictedFloors, predictedFloorMethod, warnings
+        case baseline, augmented, fit, gains, comparisons, predictedFloors, predictedFloorMethod, warnings
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -179,6 +182,7 @@ public struct LearningCurveResult: Codable, Sendable, Equatable {
         try c.encode(baseline, forKey: .baseline)
         try c.encode(augmented, forKey: .augmented)
         try c.encode(fit, forKey: .fit)
+        try c.encode(gains, forKey: .gains)
         try c.encode(comparisons, forKey: .comparisons)
         try c.encode(predictedFloors, forKey: .predictedFloors)
         try c.encode(predictedFloorMethod, forKey: .predictedFloorMethod)
@@ -189,6 +193,10 @@ public struct LearningCurveResult: Codable, Sendable, Equatable {
 
     public func series(_ scheme: AugmentationScheme) -> LearningCurveSeries? {
         augmented.first { $0.scheme == scheme.rawValue }
+    }
+
+    public func gains(_ scheme: AugmentationScheme) -> GainSummary? {
+        gains.first { $0.scheme == scheme.rawValue }
     }
 
     public func comparison(_ scheme: AugmentationScheme) -> PlateauComparison? {
