@@ -148,7 +148,7 @@ struct MarkdownReport {
         if group.isContinuous {
             s += "The exact operations include a continuous family, so they generate a continuous group. "
         } else if let order = group.order, order > 1 {
-            s += "The exact operations generate a group of order \(order)\(group.isTruncated ? " or more" : ""): augmenting with them acts like \(order) times as much data, with no error floor. "
+            s += "The exact operations generate a group of order \(order)\(group.isTruncated ? " or more" : ""): augmenting with them acts like up to \(order) times as much data, with no error floor. "
         }
         let rec = result.recommendation
         if rec.operations.isEmpty {
@@ -183,7 +183,7 @@ struct MarkdownReport {
             }()
             rows.append(["scheme", "\(Self.code(rec.scheme.rawValue)): \(schemeWords)"])
             if let g = rec.gainFactor {
-                rows.append(["expected gain", "×\(g) data efficiency: the augmented set acts like \(g) times as many samples (the order of the group the operations generate)"])
+                rows.append(["expected gain", "up to ×\(g) data efficiency: the augmented set acts like up to \(g) times as many samples (the order of the group the operations generate); less where the label varies across a mirror plane of the group, where the image of a sample falls next to it (`symdetect learning-curve` measures the gain)"])
             } else {
                 rows.append(["expected gain", "continuous group: more augmented samples keep helping, with no fixed factor"])
             }

@@ -15,7 +15,7 @@ struct Symdetect: ParsableCommand {
             not at all.
 
             The answer matters for data efficiency: augmenting the training set with an exact \
-            group of |G| operations acts like |G| times as much data, while an approximate \
+            group of |G| operations acts like up to |G| times as much data, while an approximate \
             symmetry trains the model towards the symmetrized label and imposes an error floor \
             set by the label's antisymmetric part. For a potential energy surface the leading \
             breaking comes from the cubic force constants, which symdetect obtains from a \

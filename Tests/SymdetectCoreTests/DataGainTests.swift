@@ -53,8 +53,20 @@ final class DataGainTests: XCTestCase {
         let m = try XCTUnwrap(irregular.equivalentSize(error: pow(10, -2.5)))
         XCTAssertEqual(m.size, 200, accuracy: 1e-9)
         XCTAssertFalse(m.extrapolated)
-        // Below every measured error with no slope to continue: unknown.
-        XCTAssertNil(irregular.equivalentSize(error: 1e-4))
+        // Below every measured error: continued from the lowest point (400) with the slope of
+        // the segment before it, b = ln 10 / ln 4, so a tenfold lower error needs 4 × 400.
+        let below = try XCTUnwrap(irregular.equivalentSize(error: 1e-4))
+        XCTAssertEqual(below.size, 1600, accuracy: 1e-9)
+        XCTAssertTrue(below.extrapolated)
+        // A curve that steepens (slope 1, then 2) is continued with its last slope, not the
+        // fitted one: a fourfold lower error needs twice the size.
+        let steepening = BaselineCurve(sizes: [100, 200, 400], errors: [1, 0.5, 0.125], slope: 0.5)
+        XCTAssertEqual(try XCTUnwrap(steepening.equivalentSize(error: 0.125 / 4)).size, 800, accuracy: 1e-9)
+        // An end segment that rises falls back on the fitted slope; with none, unknown.
+        let rising = BaselineCurve(sizes: [100, 200], errors: [0.1, 0.2], slope: 0.5)
+        XCTAssertEqual(try XCTUnwrap(rising.equivalentSize(error: 0.025)).size, 1600, accuracy: 1e-9)
+        XCTAssertNil(BaselineCurve(sizes: [100, 200], errors: [0.1, 0.2], slope: nil).equivalentSize(error: 0.025))
+        XCTAssertNil(BaselineCurve(sizes: [100], errors: [0.1], slope: nil).equivalentSize(error: 0.05))
         XCTAssertNil(irregular.gain(n: 10, error: nil))
         XCTAssertNil(curve.equivalentSize(error: .nan))
         XCTAssertNil(curve.equivalentSize(error: 0))

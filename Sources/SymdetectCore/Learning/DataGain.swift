@@ -12,14 +12,15 @@ import Foundation
 ///
 /// N_eq is found by linear interpolation in log N – log e between the first pair of consecutive
 /// measured baseline sizes whose errors bracket e (exact for a power law between them). Outside
-/// the measured range the curve is continued from its nearest end with the fitted slope b:
-/// N_eq = N_end·(e_end/e)^(1/b); such values are marked `extrapolated`. Non-finite or
-/// non-positive errors, and extrapolation without a positive slope, give nil.
+/// the measured range the curve is continued from its nearest end with the slope b of its end
+/// segment (the fitted slope where that segment does not fall): N_eq = N_end·(e_end/e)^(1/b);
+/// such values are marked `extrapolated`. Non-finite or non-positive errors, and extrapolation
+/// without a positive slope, give nil.
 public struct BaselineCurve: Sendable, Equatable {
     /// Measured sizes (ascending) and their positive mean RMSE.
     public let sizes: [Double]
     public let errors: [Double]
-    /// The fitted slope b used beyond the measured range (nil: no extrapolation).
+    /// The fitted slope b, used beyond the measured range where the end segment does not fall.
     public let slope: Double?
 
     public init(sizes: [Int], errors: [Double?], slope: Double?) {
@@ -43,10 +44,18 @@ public struct BaselineCurve: Sendable, Equatable {
             return (exp(log(sizes[k]) + t * log(sizes[k + 1] / sizes[k])), false)
         }
         // Not bracketed: below the curve's lowest error continue it from there (usually the
-        // largest size); above its first error, backwards from the smallest size.
-        guard let b = slope else { return nil }
+        // largest size); above its first error, backwards from the smallest size. The slope is
+        // the end segment's own (a learning curve often steepens with N, so a global fit would
+        // overshoot), or the fitted one where that segment does not fall.
         let lowest = errors.indices.min { errors[$0] < errors[$1] }!
         let anchor = e > errors[0] ? 0 : lowest
+        let neighbour = anchor == 0 ? 1 : anchor - 1
+        var b = slope
+        if neighbour < sizes.count, neighbour != anchor {
+            let local = log(errors[neighbour] / errors[anchor]) / log(sizes[anchor] / sizes[neighbour])
+            if local > 0 && local.isFinite { b = local }
+        }
+        guard let b else { return nil }
         let n = sizes[anchor] * pow(errors[anchor] / e, 1 / b)
         return n.isFinite && n > 0 ? (n, true) : nil
     }
