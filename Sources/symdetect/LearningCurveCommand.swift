@@ -20,7 +20,8 @@ struct LearningCurveCommand: ParsableCommand {
             Prints mean ± sd of the test RMSE per size, the power law a·N^(−b) fitted to the \
             baseline in log–log space (b with its standard error), the measured gain ×g of \
             every augmented size (the baseline needs g·N samples for its RMSE; log–log \
-            interpolation between measured sizes, ~ when extrapolated with the fitted slope; at \
+            interpolation between measured sizes, ~ when extrapolated beyond them with the \
+            slope of the baseline's end segment; at \
             most |G| for an exact group, less where the label varies across its mirror planes), \
             and for every scheme the plateau f fitted to sqrt((a(|G|N)^(−b))² + f²) next to the floor `symdetect analyze` \
             predicts from the whole dataset, with their ratio. --json writes all numbers \

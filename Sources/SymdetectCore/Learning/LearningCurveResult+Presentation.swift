@@ -34,7 +34,7 @@ extension LearningCurveResult {
             out += "baseline fit: too few sizes for a power law\n"
         }
         if !gains.isEmpty {
-            out += "measured gain ×g: the baseline needs g·N samples for the augmented RMSE at N (log–log interpolation between measured sizes; ~ extrapolated with the fitted slope). An exact group gives at most |G| = \(group.order); less where the label varies across its mirror planes.\n"
+            out += "measured gain ×g: the baseline needs g·N samples for the augmented RMSE at N (log–log interpolation between measured sizes; ~ extrapolated beyond them with the slope of the baseline's end segment). An exact group gives at most |G| = \(group.order); less where the label varies across its mirror planes.\n"
             for g in gains {
                 out += "  \(g.scheme): typical gain \(f(g.typicalGain, 3)) (geometric mean over the interpolated sizes) of |G| = \(g.groupOrder)\n"
             }
