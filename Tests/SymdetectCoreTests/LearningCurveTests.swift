@@ -59,8 +59,7 @@ final class LearningCurveTests: XCTestCase {
     /// measured gain must be close to 4, and the slope over the matching training-set sizes is
     /// unchanged within its error. (A wrong image or label gives aug(N) ≳ base(N), a gain ≲ 1.)
     func testExactRotationGroupActsLikeGTimesMoreData() throws {
-        let table = HydrogenOrbital.d3xy.samples(count: 1100, seed: 2)
-        let result = try LearningCurve.run(table, Self.hydrogenConfiguration(["rotate(x,y,90)"]), dataPath: "3dxy.csv")
+        let result = try Self.rotationResult.get()
         XCTAssertEqual(result.group.order, 4)
         let base = Dictionary(uniqueKeysWithValues: result.baseline.points.map { ($0.n, $0) })
         let aug = try XCTUnwrap(result.series(.naive))
@@ -100,9 +99,8 @@ final class LearningCurveTests: XCTestCase {
     /// splits the C4 rotation (no mirror plane) reaches ≈ |G|. Augmentation still pays: near one
     /// plane an image is worth half a sample, so the gain stays above |G|/4.
     func testMirrorPlanesThroughTheLabelLowerTheGain() throws {
-        let table = HydrogenOrbital.d3xy.samples(count: 1100, seed: 2)
-        let mirrors = try LearningCurve.run(table, Self.hydrogenConfiguration(["reflect(x)", "reflect(y)", "reflect(z)"]))
-        let rotation = try LearningCurve.run(table, Self.hydrogenConfiguration(["rotate(x,y,90)"]))
+        let mirrors = try LearningCurve.run(Self.d3xy, Self.hydrogenConfiguration(["reflect(x)", "reflect(y)", "reflect(z)"]))
+        let rotation = try Self.rotationResult.get()
         XCTAssertEqual(mirrors.group.order, 8)
         let mirrorGain = try XCTUnwrap(mirrors.gains(.naive)?.typicalGain)
         let rotationGain = try XCTUnwrap(rotation.gains(.naive)?.typicalGain)
@@ -110,6 +108,12 @@ final class LearningCurveTests: XCTestCase {
         XCTAssertLessThan(mirrorGain / 8, 0.8, "mirror planes through the lobes: gain \(mirrorGain) of 8")
         XCTAssertGreaterThan(mirrorGain, 8 / 4)
         XCTAssertLessThan(mirrorGain / 8, rotationGain / 4 - 0.1, "fractions of |G|: mirrors \(mirrorGain)/8, rotation \(rotationGain)/4")
+    }
+
+    static let d3xy = HydrogenOrbital.d3xy.samples(count: 1100, seed: 2)
+    /// The C4 measurement both tests above read (run once).
+    static let rotationResult = Result {
+        try LearningCurve.run(d3xy, hydrogenConfiguration(["rotate(x,y,90)"]), dataPath: "3dxy.csv")
     }
 
     /// Baseline sizes 32…512, the same sizes augmented up to 512 training rows; six repeats
