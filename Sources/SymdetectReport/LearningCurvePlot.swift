@@ -34,14 +34,14 @@ public struct LearningCurvePlot {
         var out: [Curve] = []
         let rec = result.recommendation
         if let gain = rec.gainFactor, gain > 1, !rec.operations.isEmpty {
-            let names = rec.operations.joined(separator: ", ")
+            let names = rec.operationNames.joined(separator: ", ")
             let label = "augmented: \(names) (\(rec.scheme.rawValue), ×\(gain))"
             out.append(Curve(label: label, color: Self.palette[0], orbitSize: Double(gain), floor: rec.floor,
                              crossover: rec.crossoverN, dashed: false))
         }
         let approximate = result.operations.filter { $0.verdict == .approximate && $0.orbitSize != nil && $0.bestFloor != nil }
         for (k, op) in approximate.prefix(4).enumerated() {
-            if rec.operations == [op.name] { continue }
+            if rec.operationNames == [op.name] { continue }
             let scheme = op.bestScheme?.rawValue ?? "naive"
             out.append(Curve(label: "\(op.name) alone (\(scheme), ×\(op.orbitSize!))", color: Self.palette[(k + 1) % Self.palette.count],
                              orbitSize: Double(op.orbitSize!), floor: op.bestFloor!, crossover: op.crossoverN, dashed: true))

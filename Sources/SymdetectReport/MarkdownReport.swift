@@ -81,20 +81,23 @@ struct MarkdownReport {
         }
     }
 
+    var wording: Wording { Wording(units: context.units) }
+
     var centreWords: String {
-        let kind = result.fit.center.kind
-        switch result.fit.center.choice {
-        case .auto:
-            switch result.fit.hessian.kind {
-            case .minimum: return result.fit.center.converged ? "about the minimum of the fitted Taylor model" : "about the last centre of a stationary-point search that did not converge"
+        switch result.fit.center.kind {
+        case .stationary(let kind):
+            switch kind {
+            case .minimum: return "about the minimum of the fitted Taylor model"
             case .saddle(let m): return "about a saddle point of index \(m) of the fitted Taylor model"
             case .maximum: return "about a maximum of the fitted Taylor model"
             case .degenerate: return "about a degenerate stationary point of the fitted Taylor model"
             }
+        case .notConverged: return "about the last centre of a stationary-point search that did not converge"
+        case .fallback: return "about the lowest-label sample (the stationary-point search was abandoned; see the warning)"
         case .origin: return "about the origin"
         case .mean: return "about the mean of the samples"
-        case .min: return "about the lowest-label sample"
-        case .given: return kind == "given" ? "about the given centre" : "about the centre \(kind)"
+        case .lowestSample: return "about the lowest-label sample"
+        case .given: return "about the given centre"
         }
     }
 
@@ -105,7 +108,7 @@ struct MarkdownReport {
     var text: String {
         var out = "# Symmetry report: \(Self.code(context.inputPath))\n\n"
         out += verdictParagraph + "\n\n"
-        for warning in result.warnings { out += "> **Warning:** \(warning)\n>\n" }
+        for warning in result.warnings { out += "> **Warning:** \(Wording.warning(warning, labelName: result.labelName))\n>\n" }
         if !result.warnings.isEmpty { out.removeLast(2); out += "\n" }
         out += recommendationSection
         out += operationsSection
@@ -120,6 +123,7 @@ struct MarkdownReport {
         let exact = ops.filter { $0.verdict == .exact }.map { Self.code($0.name) }
         let approximate = ops.filter { $0.verdict == .approximate }
         let absent = ops.filter { $0.verdict == .absent }
+        let inconclusive = ops.filter { $0.verdict == .inconclusive }
         var s = "**Verdict.** \(Self.code(context.inputPath)) (\(Self.plural(result.rowCount, "row")); "
         s += "coordinates \(result.featureNames.joined(separator: ", ")); label \(result.labelName)): "
         s += "\(Self.plural(ops.count, "operation")) tested \(centreWords). "
@@ -143,6 +147,12 @@ struct MarkdownReport {
         if !absent.isEmpty {
             s += "\(absent.count == 1 ? "One is" : "\(absent.count) are") absent (broken beyond the target error of \(amount(result.targetError)))"
             s += absent.count <= 4 ? ": \(Self.list(absent.map { Self.code($0.name) })). " : ". "
+        }
+        if !inconclusive.isEmpty {
+            s += "\(inconclusive.count == 1 ? "One is" : "\(inconclusive.count) are") inconclusive — the data cannot decide "
+            s += inconclusive.count == 1 ? "it" : "them"
+            s += inconclusive.count <= 4 ? ": \(Self.list(inconclusive.map { Self.code($0.name) })); " : "; "
+            s += "\(inconclusive.count == 1 ? "it is" : "they are") left out of the group and the recommendation. "
         }
         let group = result.group
         if group.isContinuous {
@@ -171,9 +181,9 @@ struct MarkdownReport {
         if rec.operations.isEmpty {
             s += "No augmentation is recommended: no operation is exact, and none is approximate within the target error of \(amount(result.targetError)).\n\n"
         } else {
-            s += "Augment with \(Self.list(rec.operations.map(Self.code))) using the \(Self.code(rec.scheme.rawValue)) scheme.\n\n"
+            s += "Augment with \(Self.list(rec.operationNames.map(Self.code))) using the \(Self.code(rec.scheme.rawValue)) scheme.\n\n"
             var rows: [[String]] = []
-            rows.append(["operations", rec.operations.map(Self.code).joined(separator: ", ")])
+            rows.append(["operations", rec.operationNames.map(Self.code).joined(separator: ", ")])
             let schemeWords: String = {
                 switch rec.scheme {
                 case .naive: return "copy the label to the image, y(g·x) := y(x)"
@@ -195,16 +205,16 @@ struct MarkdownReport {
             }
             for row in rows { s += "- **\(row[0].prefix(1).uppercased() + row[0].dropFirst()):** \(row[1])\n" }
             s += "\n"
-            if let command = rec.command {
+            if let command = context.augmentCommand(rec) {
                 s += "The augmented data (original rows plus their images):\n\n```sh\n\(command)\n```\n\n"
             }
         }
         // With nothing recommended, the sentence above already says what the engine's
         // "no augmentation is recommended" caveat says.
-        let caveats = rec.operations.isEmpty ? rec.caveats.filter { !$0.contains("no augmentation is recommended") } : rec.caveats
+        let caveats = rec.caveats.filter { $0 != .nothingToRecommend }
         if !caveats.isEmpty {
             s += "Caveats:\n\n"
-            for c in caveats { s += "- \(c)\n" }
+            for c in caveats { s += "- \(wording.caveat(c))\n" }
             s += "\n"
         }
         return s
@@ -214,7 +224,7 @@ struct MarkdownReport {
         var s = "## Tested operations\n\n"
         s += "Each operation acts about the centre (\(result.fit.fit.center.map(Self.f6).joined(separator: ", "))). "
         s += "Verdicts use a family-wise significance level α = \(Self.f3(result.configuration.alpha)) (Holm-adjusted p-values) "
-        s += "and a target error of \(amount(result.targetError)). "
+        s += "and a target error of \(amount(result.targetError)); a breaking whose RMS (the naive floor) is below the exactness tolerance of \(amount(result.exactTolerance)) counts as exact. "
         s += "Floors are the predicted RMSE / MAE of a model trained on the augmented data\(labelUnits.isEmpty ? " (label units)" : labelUnits); "
         s += "the lowest floor among the schemes the verdict rests on (`naive`, `hessian`) is in bold. "
         s += "The `taylor` scheme corrects each augmented label with the fitted polynomial, which can repair any operation the model describes well, "
@@ -230,7 +240,7 @@ struct MarkdownReport {
             }
             rows.append([
                 Self.code(op.name), op.verdict == .exact ? "**exact**" : op.verdict.rawValue,
-                op.decidedBy == .taylor ? "Taylor" : "mirror",
+                op.decidedBy.map { $0 == .taylor ? "Taylor" : "mirror" } ?? "—",
                 Self.pValue(op.adjustedPValue),
                 op.breakingOrder.map(String.init) ?? "—",
                 op.breakingRMS.map(Self.f3) ?? "—",
@@ -250,12 +260,18 @@ struct MarkdownReport {
                 : "Exact group: trivial (no exact operation).\n\n"
         }
         if !result.planeRotations.isEmpty {
-            s += "Rotations by plane: " + result.planeRotations.map { "\($0.plane): \($0.symmetry)" }.joined(separator: "; ") + ".\n\n"
+            s += "Rotations by plane: " + result.planeRotations.map { "\($0.axes.0),\($0.axes.1): \(Wording.rotation($0.symmetry))" }.joined(separator: "; ") + ".\n\n"
+        }
+        if !result.coincidentOperations.isEmpty {
+            let items = result.coincidentOperations.map { c in
+                Self.code(c.name) + " is " + (c.sameAs.map { Self.code($0) } ?? "a product of the exact operations")
+            }
+            s += "Not tested separately, being the same operation (the Hessian's modes were symmetrized over the exact group first): \(Self.list(items)).\n\n"
         }
         // The reasons repeat much of the table: folded, so the table stays the thing one reads.
         s += "<details>\n<summary>Why each verdict</summary>\n\n"
         for op in result.operations {
-            s += "- \(Self.code(op.name)) — **\(op.verdict.rawValue)**: \(op.reason)\n"
+            s += "- \(Self.code(op.name)) — **\(op.verdict.rawValue)**: \(wording.reason(op, alpha: result.configuration.alpha, names: result.featureNames))\n"
         }
         s += "\n</details>\n\n"
         return s
@@ -270,9 +286,13 @@ struct MarkdownReport {
         var how: String
         switch outcome.center.choice {
         case .auto:
-            how = "stationary point of the fitted model after \(Self.plural(outcome.center.iterations, "Newton step"))"
-            how += outcome.center.converged ? "" : ", **not converged**"
-            how += "; a \(outcome.hessian.kind.label)"
+            if case .fallback(let why) = outcome.center.kind {
+                how = "the lowest-label sample: the stationary-point search was abandoned because \(Wording.fallback(why))"
+            } else {
+                how = "stationary point of the fitted model after \(Self.plural(outcome.center.iterations, "Newton step"))"
+                how += outcome.center.converged ? "" : ", **not converged**"
+                how += "; a \(outcome.hessian.kind.label)"
+            }
         case .origin: how = "the origin (`--center origin`)"
         case .mean: how = "the mean of the samples (`--center mean`)"
         case .min: how = "the lowest-label sample (`--center min`)"
@@ -292,8 +312,8 @@ struct MarkdownReport {
         s += "- Invariance tests ran on " + (result.transform == .log
             ? "\(scale) (the labels are positive and span more than three decades); on that scale the model is "
             : "\(scale) itself; the model is ")
-        s += a.adequate ? "**adequate** for the Taylor test (\(a.reason)).\n"
-            : "**not adequate** for the Taylor test (\(a.reason)), so the mirror test decides.\n"
+        s += a.adequate ? "**adequate** for the Taylor test (\(wording.adequacy(a))).\n"
+            : "**not adequate** for the Taylor test (\(wording.adequacy(a))), so the mirror test decides where it has coverage.\n"
         for c in fit.undeterminedCombinations { s += "- Undetermined by the data: \(c).\n" }
         s += "\n"
 
@@ -373,8 +393,10 @@ struct MarkdownReport {
         s += "(T − T∘g)/2 of the fitted coefficients, decisive only where the model is adequate) and the model-free *mirror test* "
         s += "(each label predicted from a local polynomial fit to the nearest neighbours of its image, compared with its "
         s += "leave-one-out prediction by a sign test). P-values are Holm-adjusted across operations. An operation is exact "
-        s += "when no breaking is significant, approximate when it is but some scheme's predicted RMSE floor stays within the "
-        s += "target error, absent otherwise. Floors are the RMS (and mean absolute value) of the label error each augmentation "
+        s += "when no breaking is significant or its RMS is below the exactness tolerance, approximate when it is broken but some "
+        s += "scheme's predicted RMSE floor stays within the target error, absent otherwise, and inconclusive when neither test can "
+        s += "speak (its images fall outside the data and the Taylor model is not adequate). Reflections along the Hessian's modes "
+        s += "are built after the Hessian is symmetrized over the exact group of the coordinate operations. Floors are the RMS (and mean absolute value) of the label error each augmentation "
         s += "scheme leaves: y − y_s for `naive`, (y − h)_s for `hessian` (h the quadratic model), (y − T)_a for `taylor`. "
         s += "The learning curve e(N) = a·N^(−b) becomes √((a·(|G|N)^(−b))² + floor²) with augmentation; the crossover N* is "
         s += "where the two meet. Method after S. Y. H. Kim, M. Lechaume-Robert, O. A. von Lilienfeld, "
@@ -393,12 +415,20 @@ struct MarkdownReport {
         rows.append(["locality radius", configuration.fit.radius.map { Self.f6($0) } ?? "none (all samples weigh the same)"])
         rows.append(["label transform", "--transform \(configuration.transform.rawValue) → \(result.transform == .log ? "log" : "none")"])
         rows.append(["significance", "α = \(Self.f3(configuration.alpha)), family-wise (Holm)"])
+        let resolution = result.labelResolution.map { "; the labels as written resolve \(amount($0))" } ?? ""
+        rows.append(["exactness tolerance", amount(result.exactTolerance) + (configuration.exactTolerance != nil ? " (--exact-tolerance" : " (default: 10⁻³ × the target error") + resolution + ", and the tolerance is never below that)"])
         rows.append(["target error", configuration.targetError != nil ? amount(result.targetError) + " (--target-error)"
                         : amount(result.targetError) + " (default: 1% of the label's standard deviation, \(amount(result.labels.standardDeviation)))"])
         let a = result.learningCurve
         let aSource = configuration.prefactor == nil ? "the label's standard deviation" : "given"
-        rows.append(["learning curve", "a = \(amount(a.prefactor)) (\(aSource)), b = \(Self.f3(a.slope)) (\(configuration.slopeSource))"])
-        let listed = configuration.operations.map(Self.code)
+        let bSource: String
+        switch configuration.learningCurveSource {
+        case .assumed: bSource = "assumed, not measured"
+        case .measured: bSource = "measured" + (context.learningCurvePath.map { " (\($0))" } ?? "")
+        case .givenSlope: bSource = "--slope"
+        }
+        rows.append(["learning curve", "a = \(amount(a.prefactor)) (\(aSource)), b = \(Self.f3(a.slope)) (\(bSource))"])
+        let listed = configuration.operations.map { Self.code($0.text) }
         if configuration.onlyListedOperations {
             rows.append(["operations", "only \(Self.list(listed)) (--only-ops)"])
         } else {

@@ -16,15 +16,48 @@ public struct ReportContext: Sendable, Equatable {
     public var figureStem: String
     /// The `symdetect analyze ...` command that reproduces the report (without output paths).
     public var command: String?
+    /// The input and fit options to repeat in the recommended `augment` command, so that it
+    /// reads the same columns and fits the same model (e.g. ["--label", "E"]).
+    public var augmentOptions: [String]
+    /// The learning-curve JSON the slope was measured in, when one was given.
+    public var learningCurvePath: String?
 
     public init(inputPath: String, inputSHA256: String?, toolVersion: String, units: String?,
-                figureStem: String, command: String?) {
+                figureStem: String, command: String?, augmentOptions: [String] = [], learningCurvePath: String? = nil) {
         self.inputPath = inputPath
         self.inputSHA256 = inputSHA256
         self.toolVersion = toolVersion
         self.units = units
         self.figureStem = figureStem
         self.command = command
+        self.augmentOptions = augmentOptions
+        self.learningCurvePath = learningCurvePath
+    }
+
+    /// The `symdetect augment ...` command that writes the recommended augmentation (next to the
+    /// input, `<name>-augmented.csv`); nil when nothing is recommended.
+    public func augmentCommand(_ recommendation: Recommendation) -> String? {
+        guard !recommendation.operations.isEmpty else { return nil }
+        let stem = ((inputPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        let dir = (inputPath as NSString).deletingLastPathComponent
+        let out = (dir.isEmpty ? "" : dir + "/") + stem + "-augmented.csv"
+        var parts = ["symdetect", "augment", inputPath]
+        for op in recommendation.operations { parts += ["--op", op.name] }
+        parts += ["--scheme", recommendation.scheme.rawValue]
+        parts += augmentOptions
+        parts += ["-o", out]
+        return parts.map(Shell.quote).joined(separator: " ")
+    }
+}
+
+/// POSIX shell quoting for the commands a report prints.
+public enum Shell {
+    static let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+")
+
+    /// Single-quotes a word when it contains anything but safe characters.
+    public static func quote(_ s: String) -> String {
+        if !s.isEmpty, s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
+        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
 

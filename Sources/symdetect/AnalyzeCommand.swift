@@ -14,7 +14,7 @@ struct AnalyzeCommand: ParsableCommand {
             Fits a Taylor model about a centre (by default a stationary point), tests every \
             candidate operation (reflections, swaps, plane rotations, inversion, O(3) for x,y,z \
             columns, plus --op) with a Taylor (Wald) test and a model-free mirror test, and calls \
-            each exact, approximate or absent. It then predicts the error floor of each \
+            each exact, approximate, absent or inconclusive. It then predicts the error floor of each \
             augmentation scheme (naive, hessian, taylor), the data-efficiency gain and the \
             crossover sample size, and recommends the augmentation with the exact `symdetect \
             augment` command.
@@ -25,9 +25,16 @@ struct AnalyzeCommand: ParsableCommand {
             failed run leaves earlier reports untouched. The same input and options give \
             byte-identical files.
 
+            Verdicts: exact (no breaking above the noise and the model's misfit, or one below \
+            --exact-tolerance), approximate (broken, but some scheme's error floor is within \
+            --target-error), absent (broken beyond it), inconclusive (the images fall outside \
+            the data and the Taylor model is not adequate: neither test can speak; such an \
+            operation is never in the group or the recommendation, and the report says what \
+            data would decide it).
+
             With --fail-on, the exit status is 1 when an operation named with --op has the \
-            verdict it fails on (absent; or approximate, which also fails on absent), for use as \
-            an audit step before training.
+            verdict it fails on (absent; approximate, which also fails on absent; and \
+            inconclusive, which fails every rule), for use as an audit step before training.
             """
     )
 
@@ -71,14 +78,14 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         let table = try input.readTable()
-        try checkOperationSyntax(names: table.featureNames)
+        try analysis.operationOptions.check(names: table.featureNames)
         let configuration = try analysisConfiguration()
 
         let status = ProgressLine("analyzing")
         var result: AnalysisResult!
         do {
             try CommandFailure.inFile(input.data) {
-                result = try Analyzer.run(table, configuration) { stage in status.show(stage) }
+                result = try Analyzer.run(table, configuration) { stage in status.show(Wording.progress(stage)) }
             }
         } catch let error as OperationSyntaxError {
             status.finish()
@@ -99,11 +106,12 @@ struct AnalyzeCommand: ParsableCommand {
         let stem = (reportURL.lastPathComponent as NSString).deletingPathExtension
         let context = ReportContext(
             inputPath: input.data, inputSHA256: digest, toolVersion: Symdetect.configuration.version,
-            units: analysis.trimmedUnits, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand)
+            units: analysis.trimmedUnits, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand,
+            augmentOptions: passthroughArguments, learningCurvePath: analysis.slope == nil ? analysis.learningCurve : nil)
         let rendered = AnalysisReport.render(result, context: context)
         let document = AnalysisDocument(
             result: result, input: InputSection(path: input.data, table: table),
-            provenance: ProvenanceEntry(version: Symdetect.configuration.version, inputSHA256: digest))
+            provenance: ProvenanceEntry(version: Symdetect.configuration.version, inputSHA256: digest), context: context)
         let jsonData = try json.map { _ in try document.jsonData() }
 
         let directory = reportURL.deletingLastPathComponent()
@@ -114,43 +122,31 @@ struct AnalyzeCommand: ParsableCommand {
         try AtomicFile.write(rendered.markdown, to: path)
         status.finish()
 
-        var summary = AnalyzeSummary(result: result, inputPath: input.data, units: analysis.trimmedUnits).text
+        var summary = AnalyzeSummary(result: result, context: context).text
         summary += "\nReport written to \(path)\n"
         if let json { summary += "JSON written to \(json)\n" }
         print(summary, terminator: "")
         for warning in result.warnings {
-            StandardError.write("symdetect: warning: \(warning)\n")
+            StandardError.write("symdetect: warning: \(Wording.warning(warning, labelName: result.labelName))\n")
         }
         try audit(result)
     }
 
-    /// Every --op must parse against the data's columns before the (long) analysis starts.
-    /// `reflect(mode K)` needs the fit's modes: any orthogonal matrix checks its syntax.
-    func checkOperationSyntax(names: [String]) throws {
-        for op in analysis.operations {
-            do {
-                _ = try OperationParser.parse(op, names: names, modes: .identity(names.count))
-            } catch let error as OperationSyntaxError {
-                throw CommandFailure(error.description, exitCode: .usage)
-            }
-        }
-    }
-
     func analysisConfiguration() throws -> AnalysisConfiguration {
         var c = AnalysisConfiguration(fit: model.configuration, transform: analysis.transformChoice,
-                                      operations: analysis.operations, onlyListedOperations: analysis.onlyOperations,
-                                      dataPath: input.data, passthroughArguments: passthroughArguments)
+                                      operations: analysis.operations, onlyListedOperations: analysis.onlyOperations)
         if let alpha = analysis.alpha { c.alpha = alpha }
         c.targetError = analysis.targetError
+        c.exactTolerance = analysis.exactTolerance
         if let path = analysis.learningCurve {
             let measured = try LearningCurveResult.load(path: path)
             c.slope = measured.slope
             c.prefactor = measured.prefactor
-            c.slopeSource = "measured (\(path))"
+            c.learningCurveSource = .measured
         }
         if let slope = analysis.slope {
             c.slope = slope
-            c.slopeSource = "--slope"
+            c.learningCurveSource = .givenSlope
         }
         return c
     }
@@ -172,13 +168,7 @@ struct AnalyzeCommand: ParsableCommand {
     /// content), quoted for a POSIX shell.
     var reproduceCommand: String {
         (["symdetect", "analyze", input.data] + passthroughArguments + analysis.arguments)
-            .map(Self.shellQuote).joined(separator: " ")
-    }
-
-    static func shellQuote(_ s: String) -> String {
-        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+")
-        if !s.isEmpty, s.unicodeScalars.allSatisfy({ safe.contains($0) }) { return s }
-        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            .map(Shell.quote).joined(separator: " ")
     }
 
     /// `--fail-on`: exit 1 when an audited operation has a failing verdict. The --op texts are
@@ -187,8 +177,8 @@ struct AnalyzeCommand: ParsableCommand {
     func audit(_ result: AnalysisResult) throws {
         guard let rule = analysis.failRule else { return }
         var failures: [String] = []
-        for text in analysis.operations {
-            guard let op = try? OperationParser.parse(text, names: result.featureNames, modes: result.fit.hessian.eigenvectors) else { continue }
+        for spec in analysis.operations {
+            guard let op = try? spec.resolve(names: result.featureNames, modes: result.symmetryAdaptedModes.eigenvectors) else { continue }
             let match = result.operations.first { $0.name == op.name }
                 ?? result.operations.first { !$0.operation.isContinuous && !op.isContinuous && $0.operation.matrix.maxAbsDifference(op.matrix) < 1e-12 }
             guard let match else {
@@ -207,20 +197,19 @@ struct AnalyzeCommand: ParsableCommand {
 /// The short plain summary `analyze` prints on stdout.
 struct AnalyzeSummary {
     let result: AnalysisResult
-    let inputPath: String
-    let units: String?
+    let context: ReportContext
 
     var text: String {
         let f = { (x: Double) in NumberFormatting.format(x, digits: 3) }
-        let u = units.map { " \($0)" } ?? ""
-        var out = "\(inputPath): \(result.rowCount) rows; coordinates \(result.featureNames.joined(separator: ", ")); label \(result.labelName)\n"
+        let u = context.units.map { " \($0)" } ?? ""
+        var out = "\(context.inputPath): \(result.rowCount) rows; coordinates \(result.featureNames.joined(separator: ", ")); label \(result.labelName)\n"
         let fit = result.fit
-        out += "centre (\(fit.center.kind)): " + zip(result.featureNames, fit.fit.center).map { "\($0) = \(NumberFormatting.format($1))" }.joined(separator: ", ") + "\n\n"
+        out += "centre (\(Wording.centerKindCode(fit.center.kind))): " + zip(result.featureNames, fit.fit.center).map { "\($0) = \(NumberFormatting.format($1))" }.joined(separator: ", ") + "\n\n"
         var rows: [[String]] = [["operation", "verdict", "decided by", "p (Holm)", "lowest floor"]]
         for op in result.operations {
-            rows.append([op.name, op.verdict.rawValue, op.decidedBy.rawValue,
+            rows.append([op.name, op.verdict.rawValue, op.decidedBy?.rawValue ?? "-",
                          op.adjustedPValue.map { $0 == 0 ? "<1e-300" : NumberFormatting.format($0, digits: 2) } ?? "-",
-                         op.verdict == .exact ? "-" : op.bestFloor.map { f($0) + u + (op.bestScheme.map { " (\($0.rawValue))" } ?? "") } ?? "-"])
+                         op.verdict == .exact || op.verdict == .inconclusive ? "-" : op.bestFloor.map { f($0) + u + (op.bestScheme.map { " (\($0.rawValue))" } ?? "") } ?? "-"])
         }
         for line in Self.leftAligned(rows) { out += "  " + line + "\n" }
         out += "\n"
@@ -234,12 +223,12 @@ struct AnalyzeSummary {
         if rec.operations.isEmpty {
             out += "recommendation: no augmentation\n"
         } else {
-            var line = "recommendation: augment with \(rec.operations.joined(separator: ", ")) (\(rec.scheme.rawValue) scheme)"
+            var line = "recommendation: augment with \(rec.operationNames.joined(separator: ", ")) (\(rec.scheme.rawValue) scheme)"
             line += rec.gainFactor.map { ", gain ×\($0)" } ?? ", continuous group"
             if rec.floor > 0 { line += ", floor \(f(rec.floor))\(u)" }
             if let n = rec.crossoverN { line += ", helps up to N ≈ \(f(n))" }
             out += line + "\n"
-            if let command = rec.command { out += "  \(command)\n" }
+            if let command = context.augmentCommand(rec) { out += "  \(command)\n" }
         }
         return out
     }

@@ -8,15 +8,12 @@ struct AnalyzeOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Label scale for the invariance tests: auto (log when all labels are positive and span more than three decades), none, or log. Floors and force constants stay in label units.",
         valueName: "auto|none|log"))
-    var transform: String = "auto"
+    var transform: TransformChoice = .auto
 
-    @Option(
-        name: .customLong("op"),
-        parsing: .unconditionalSingleValue,
-        help: ArgumentHelp(
-            "An operation to test, in addition to the default candidates (repeatable): reflect(NAME), reflect(mode K), invert, swap(A,B), rotate(A,B,ANGLE), rotate(A,B,*), O3(A,B,C). Quote it for the shell.",
-            valueName: "OP"))
-    var operations: [String] = []
+    @OptionGroup(title: "Operations")
+    var operationOptions: OperationOptions
+
+    var operations: [OperationSpec] { operationOptions.operations }
 
     @Flag(name: .customLong("only-ops"), help: "Test only the operations given with --op.")
     var onlyOperations = false
@@ -30,6 +27,11 @@ struct AnalyzeOptions: ParsableArguments {
         "Largest acceptable RMSE floor, in label units, for an operation to count as approximate (default: 1% of the label's standard deviation).",
         valueName: "E"))
     var targetError: Double?
+
+    @Option(name: .customLong("exact-tolerance"), help: ArgumentHelp(
+        "A breaking whose RMS (the naive floor, label units) is below this is exact for every practical purpose (default: 10^-3 × the target error; never below the resolution of the labels as written).",
+        valueName: "E"))
+    var exactTolerance: Double?
 
     @Option(help: ArgumentHelp(
         "Learning-curve exponent b in e(N) ≈ a·N^(-b), used for the predicted gain and crossover (default 0.5).",
@@ -47,19 +49,19 @@ struct AnalyzeOptions: ParsableArguments {
     var units: String?
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp(
-        "Exit with status 1 (after writing the report) when an operation named with --op is absent, or (approximate) approximate or absent.",
-        valueName: "absent|approximate"))
-    var failOn: String?
+        "Exit with status 1 (after writing the report) when an operation named with --op fails the audit: absent fails on absent; approximate on approximate or absent; inconclusive on inconclusive only. An inconclusive verdict fails whichever rule is given: an audit that cannot decide must not pass.",
+        valueName: "absent|approximate|inconclusive"))
+    var failOn: FailRule?
 
     func validate() throws {
-        if TransformChoice(rawValue: transform.lowercased()) == nil {
-            throw ValidationError("--transform must be auto, none or log, got '\(transform)'")
-        }
         if let alpha, !(alpha > 0 && alpha < 1) {
             throw ValidationError("--alpha must be a number between 0 and 1 (exclusive), got \(alpha)")
         }
         if let targetError, !(targetError > 0 && targetError.isFinite) {
             throw ValidationError("--target-error must be a positive number in label units, got \(targetError)")
+        }
+        if let exactTolerance, !(exactTolerance > 0 && exactTolerance.isFinite) {
+            throw ValidationError("--exact-tolerance must be a positive number in label units, got \(exactTolerance)")
         }
         if let slope, !(slope > 0 && slope.isFinite) {
             throw ValidationError("--slope must be a positive number (the exponent b of e(N) ≈ a·N^(-b)), got \(slope)")
@@ -67,10 +69,7 @@ struct AnalyzeOptions: ParsableArguments {
         if let units, units.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--units is empty: expected a unit such as cm^-1")
         }
-        if let failOn {
-            guard FailRule(rawValue: failOn.lowercased()) != nil else {
-                throw ValidationError("--fail-on must be absent or approximate, got '\(failOn)'")
-            }
+        if failOn != nil {
             if operations.isEmpty {
                 throw ValidationError("--fail-on audits the operations named with --op: give at least one --op")
             }
@@ -78,36 +77,35 @@ struct AnalyzeOptions: ParsableArguments {
         if onlyOperations && operations.isEmpty {
             throw ValidationError("--only-ops needs at least one --op")
         }
-        for op in operations where op.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--op is empty: expected an operation such as reflect(x)")
-        }
     }
 
-    /// `--fail-on`: which verdicts of an audited operation fail the run.
-    enum FailRule: String {
-        case absent, approximate
+    /// `--fail-on`: which verdicts of an audited operation fail the run. An inconclusive
+    /// verdict fails every rule (SPEC §3).
+    enum FailRule: String, CaseIterable, ExpressibleByArgument {
+        case absent, approximate, inconclusive
 
         func fails(_ verdict: Verdict) -> Bool {
-            switch self {
-            case .absent: return verdict == .absent
-            case .approximate: return verdict == .approximate || verdict == .absent
+            switch (self, verdict) {
+            case (_, .inconclusive): return true
+            case (.absent, .absent), (.approximate, .absent), (.approximate, .approximate): return true
+            default: return false
             }
         }
     }
 
-    /// Valid after `validate()`.
-    var transformChoice: TransformChoice { TransformChoice(rawValue: transform.lowercased())! }
-    var failRule: FailRule? { failOn.flatMap { FailRule(rawValue: $0.lowercased()) } }
+    var transformChoice: TransformChoice { transform }
+    var failRule: FailRule? { failOn }
     var trimmedUnits: String? { units?.trimmingCharacters(in: .whitespaces) }
 
     /// The options as given, in a fixed order, for the report's reproduce command.
     var arguments: [String] {
         var out: [String] = []
         if transformChoice != .auto { out += ["--transform", transformChoice.rawValue] }
-        for op in operations { out += ["--op", op] }
+        for op in operations { out += ["--op", op.text] }
         if onlyOperations { out.append("--only-ops") }
         if let alpha { out += ["--alpha", "\(alpha)"] }
         if let targetError { out += ["--target-error", "\(targetError)"] }
+        if let exactTolerance { out += ["--exact-tolerance", "\(exactTolerance)"] }
         if let slope { out += ["--slope", "\(slope)"] }
         if let learningCurve { out += ["--learning-curve", learningCurve] }
         if let units = trimmedUnits { out += ["--units", units] }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SymdetectCore
+import SymdetectReport
 
 /// `symdetect augment`: the data plus their images under the group the operations generate,
 /// labelled by one of the schemes of SPEC §1.
@@ -117,7 +118,7 @@ struct AugmentCommand: ParsableCommand {
         if !columns.unused.isEmpty {
             StandardError.write("symdetect: note: column\(columns.unused.count == 1 ? "" : "s") \(columns.unused.joined(separator: ", ")) not written (only the coordinates and the label are)\n")
         }
-        for warning in outcome.warnings + augmenter.warnings {
+        for warning in outcome.warnings.map(Wording.fitWarning) + augmenter.warnings {
             StandardError.write("symdetect: warning: \(warning)\n")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SymdetectCore
+import SymdetectReport
 
 /// `symdetect fit`: the Taylor model and force constants only (SPEC §2.2–2.3).
 struct FitCommand: ParsableCommand {

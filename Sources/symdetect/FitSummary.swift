@@ -1,5 +1,6 @@
 import Foundation
 import SymdetectCore
+import SymdetectReport
 
 /// The human-readable summary `fit` prints on stdout. Presentation only: every number comes
 /// from the `FitOutcome`, formatted with `NumberFormatting` (6 significant digits, values with
@@ -29,7 +30,7 @@ struct FitSummary {
         let center = outcome.center
         line("Centre (\(Self.choiceName(center.choice)))")
         block([zip(names, fit.center).map { "\($0) = \(f($1))" }.joined(separator: ", ")].map { [$0] })
-        var centreRows: [[String]] = [["kind", center.kind]]
+        var centreRows: [[String]] = [["kind", Wording.centerKindCode(center.kind)]]
         if case .auto = center.choice {
             centreRows.append(["Newton iterations", "\(center.iterations)"])
             centreRows.append(["converged", center.converged ? "yes" : "no"])
@@ -66,7 +67,7 @@ struct FitSummary {
         for combination in fit.undeterminedCombinations { line("  undetermined: \(combination)") }
         if !outcome.warnings.isEmpty {
             line()
-            for warning in outcome.warnings { line("warning: \(warning)") }
+            for warning in outcome.warnings { line("warning: \(Wording.fitWarning(warning))") }
         }
         line()
 

@@ -1,21 +1,74 @@
+// The typed values `Analyzer.run` returns. They say *what* was found and *why*; the report
+// module turns them into words, numbers and commands.
+
+/// Something the model misses, which makes the Taylor test an effect size rather than a test.
+public enum AdequacyProblem: Sendable, Equatable {
+    /// The terms one order higher are significant (nested F test, p < `ModelAdequacy.misfitP`).
+    case higherOrderTermsSignificant(order: Int, pValue: Double)
+    /// The fit's RMSE exceeds `ModelAdequacy.noiseRatio` × the local leave-one-out noise estimate.
+    case misfitAboveLocalNoise(fitRMSE: Double, localNoise: Double)
+}
+
 /// Whether the Taylor model describes the data well enough for its Wald test to be decisive.
 public struct ModelAdequacy: Sendable {
-    public let adequate: Bool
+    /// Nested-F level below which the order-(k+1) terms count as misfit.
+    public static let misfitP = 0.001
+    /// A fit RMSE above this multiple of the local noise estimate is misfit.
+    public static let noiseRatio = 2.0
+
+    /// The model reproduces the labels to round-off (then it is adequate whatever else holds).
+    public let reproducesLabels: Bool
+    public let problems: [AdequacyProblem]
     /// RMSE of the fit on the tested scale (transformed labels).
     public let fitRMSE: Double
     /// RMS of the standardized local leave-one-out residuals (noise plus local misfit).
     public let localNoise: Double?
     /// p-value of the terms one order higher (nested F test); small = the model misses structure.
     public let higherOrderPValue: Double?
-    public let reason: String
+
+    public var adequate: Bool { reproducesLabels || problems.isEmpty }
+}
+
+/// Why a test could not speak for an operation.
+public enum EvidenceLimitation: Sendable, Equatable {
+    /// Fewer than `MirrorTest.minimumPairs` images fell inside the data.
+    case mirrorCoverageTooLow(usable: Int, tested: Int)
+    /// The Taylor model is not adequate (see `ModelAdequacy.problems`), so its test is not decisive.
+    case modelInadequate
+    /// The Taylor test has no p-value (no residual degrees of freedom, or nothing to test).
+    case taylorUndefined
+}
+
+/// What the verdict of one operation rests on (SPEC §2.6).
+public enum VerdictBasis: Sendable, Equatable {
+    /// No breaking significant at α after Holm's correction.
+    case noSignificantBreaking
+    /// Breaking is detectable, but its RMS (the naive floor) is below the exactness tolerance.
+    case negligibleBreaking(naiveFloor: Double, tolerance: Double)
+    /// Broken; `scheme`'s predicted RMSE floor is within the target error.
+    case floorWithinTarget(scheme: AugmentationScheme, floor: Double, target: Double)
+    /// Broken; the lowest floor (if any scheme applies) exceeds the target error.
+    case floorsAboveTarget(scheme: AugmentationScheme?, floor: Double?, target: Double)
+    /// Neither test can speak (see the operation's `limitations`).
+    case noEvidence
+}
+
+/// Where the images of the samples fall, for an operation whose mirror test lacked coverage:
+/// per coordinate, the range of the images g·xᵢ and the range of the data.
+public struct ImageRegion: Sendable, Equatable {
+    public let imageRanges: [ClosedRange<Double>]
+    public let dataRanges: [ClosedRange<Double>]
 }
 
 /// One tested operation with both tests, the verdict and the floors.
 public struct OperationResult: Sendable {
     public let operation: SymmetryOperation
     public let verdict: Verdict
-    public let decidedBy: Evidence
-    public let reason: String
+    public let basis: VerdictBasis
+    /// The test that decided the verdict; nil when it is inconclusive.
+    public let decidedBy: Evidence?
+    /// What kept a test from speaking (empty when both could).
+    public let limitations: [EvidenceLimitation]
     public let taylor: TaylorInvarianceTest
     public let mirror: MirrorTest
     /// The deciding test's p-value, raw and Holm-adjusted across operations.
@@ -30,13 +83,16 @@ public struct OperationResult: Sendable {
     /// adequate, otherwise mirror-based where coverage allows).
     public let floors: SchemeFloors
     public let floorSource: Evidence
-    /// The scheme with the lowest predicted RMSE floor, and that floor.
+    /// The scheme with the lowest predicted RMSE floor among those the verdict rests on, and that floor.
     public let bestScheme: AugmentationScheme?
     public let bestFloor: Double?
     /// Size of the orbit {I, g, g², …}; nil for continuous families.
     public let orbitSize: Int?
-    /// N where augmenting with this operation alone (best scheme) stops helping.
+    /// N where augmenting with this operation alone (best scheme) stops helping; only for
+    /// approximate operations.
     public let crossoverN: Double?
+    /// Where the images fall when the mirror test lacked coverage (what data would decide it).
+    public let imageRegion: ImageRegion?
 
     public var name: String { operation.name }
     public var coverage: Double { mirror.coverage }
@@ -51,24 +107,54 @@ public struct GroupSummary: Sendable {
 }
 
 /// Rotational symmetry found in one coordinate plane.
-public struct PlaneRotation: Sendable {
-    public let plane: String
-    /// "continuous", "C4", …, or "none".
-    public let symmetry: String
+public enum RotationSymmetry: Sendable, Equatable {
+    case continuous
+    /// C_n: the largest n with an exact rotation by 360°/n.
+    case cyclic(Int)
+    case none
 }
 
+public struct PlaneRotation: Sendable {
+    /// The two coordinates spanning the plane.
+    public let axes: (String, String)
+    public let symmetry: RotationSymmetry
+}
+
+/// Something a reader of the recommendation must know.
+public enum Caveat: Sendable, Equatable {
+    /// The centre is not a minimum: the hessian scheme is not offered.
+    case hessianSchemeNeedsMinimum
+    /// Approximate operations whose images mostly fall outside the data (coverage < 50 %).
+    case lowCoverage(operations: [String])
+    /// Augmenting with approximate operations biases the model towards the symmetrized label.
+    case approximateFloor(Double)
+    /// Left out: with the other chosen operations it would generate an infinite group.
+    case leftOutInfiniteGroup(operation: String)
+    /// The recommended operations generate more than `limit` elements.
+    case groupTooLarge(limit: Int)
+    /// A continuous family is augmented by sampled members.
+    case continuousSampled
+    /// Nothing qualifies for augmentation.
+    case nothingToRecommend
+    /// These operations could not be decided; they are left out of the group and the recommendation.
+    case inconclusiveLeftOut(operations: [String])
+}
+
+/// Which operations to augment with and how. The command that does it is the report's to write.
 public struct Recommendation: Sendable {
-    public let operations: [String]
+    public let operations: [SymmetryOperation]
+    /// The scheme of the augmented labels: `naive` unless an approximate operation is chosen.
     public let scheme: AugmentationScheme
     /// Data-efficiency factor: the order of the group the recommended operations generate
-    /// (nil when it is continuous).
+    /// (nil when it is continuous or could not be closed).
     public let gainFactor: Int?
     /// N beyond which augmentation hurts (nil: never, the recommended operations are exact).
     public let crossoverN: Double?
     /// The RMSE floor the recommendation imposes (0 when only exact operations are used).
     public let floor: Double
-    public let command: String?
-    public let caveats: [String]
+    public let caveats: [Caveat]
+
+    public var operationNames: [String] { operations.map(\.name) }
 }
 
 /// Label statistics used for defaults and for the report.
@@ -88,6 +174,13 @@ public struct LabelSummary: Sendable {
     }
 }
 
+/// Something the reader of an analysis must know that is not tied to one operation.
+public enum AnalysisWarning: Sendable, Equatable {
+    case fit(FitWarning)
+    /// The invariance tests ran on log y (labels positive, spanning `ratio` = max/min > 10³).
+    case logTransform(ratio: Double)
+}
+
 /// Everything `analyze` found: one immutable value, rendered by the report layer.
 public struct AnalysisResult: Sendable {
     public let configuration: AnalysisConfiguration
@@ -99,10 +192,21 @@ public struct AnalysisResult: Sendable {
     public let transform: LabelTransform
     public let adequacy: ModelAdequacy
     public let operations: [OperationResult]
+    /// Mode reflections left out because they are an operation already tested or an element of
+    /// the exact group.
+    public let coincidentOperations: [CoincidentOperation]
+    /// The Hessian's modes after symmetrisation over the exact group of the coordinate
+    /// operations: the vectors `reflect(mode K)` reflects along.
+    public let symmetryAdaptedModes: HessianAnalysis
     public let group: GroupSummary
     public let planeRotations: [PlaneRotation]
     public let targetError: Double
+    /// Breaking whose naive floor is below this counts as exact (label units).
+    public let exactTolerance: Double
+    /// Half a unit in the last written digit of the labels (label units), the resolution below
+    /// which no breaking can be told from rounding; nil when it could not be determined.
+    public let labelResolution: Double?
     public let learningCurve: LearningCurveModel
     public let recommendation: Recommendation
-    public let warnings: [String]
+    public let warnings: [AnalysisWarning]
 }

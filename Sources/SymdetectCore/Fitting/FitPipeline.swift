@@ -31,10 +31,7 @@ public struct FitConfiguration: Sendable, Equatable {
 /// How the centre was found and what it is.
 public struct CenterReport: Sendable {
     public let choice: CenterChoice
-    /// JSON's `centerKind`: for `auto` the nature of the stationary point ("minimum",
-    /// "saddle", "maximum", "degenerate", or "not converged"); otherwise the choice ("given",
-    /// "origin", "mean", "min").
-    public let kind: String
+    public let kind: CenterKind
     /// Newton iterations in total (0 unless `auto`).
     public let iterations: Int
     /// |∇T| at the final centre.
@@ -55,7 +52,7 @@ public struct FitOutcome: Sendable {
     public let center: CenterReport
     /// (order, leave-one-out RMSE) for each order tried when `--order auto`.
     public let orderSelection: [(order: Int, looRmse: Double?)]
-    public let warnings: [String]
+    public let warnings: [FitWarning]
 }
 
 /// Centre selection, order selection, the fit and force constants (SPEC 2.2–2.3).
@@ -63,7 +60,7 @@ public enum FitPipeline {
     public static func run(_ table: SampleTable, _ configuration: FitConfiguration, labels: [Double]? = nil) throws -> FitOutcome {
         let y = labels ?? table.labels
         let d = table.dimension
-        var warnings: [String] = []
+        var warnings: [FitWarning] = []
         let start: [Double]
         switch configuration.center {
         case .auto, .min:
@@ -84,13 +81,15 @@ public enum FitPipeline {
             (order, selection) = try selectOrder(table, labels: y, center: start, radius: configuration.radius)
         }
 
-        var fit = try TaylorFitter.fit(table, labels: y, center: start, order: order, radius: configuration.radius)
+        let initial = try TaylorFitter.fit(table, labels: y, center: start, order: order, radius: configuration.radius)
+        var fit = initial
         var iterations = 0
         var converged = true
         var refinementRadius: Double?
+        var fallback: CenterFallback?
         if configuration.center == .auto {
             (fit, iterations, converged) = try searchStationaryPoint(table, labels: y, initial: fit, radius: configuration.radius)
-            if !converged { warnings.append("the stationary-point search did not converge in \(iterations) Newton steps; the last centre is used") }
+            if !converged { warnings.append(.searchNotConverged(iterations: iterations)) }
             if converged, configuration.radius == nil, misfitIsSignificant(table, labels: y, fit: fit),
                let local = try localRefinement(table, labels: y, around: fit) {
                 // The centre comes from the local fits; the reported model stays the global
@@ -99,22 +98,36 @@ public enum FitPipeline {
                 iterations += local.iterations
                 fit = try fit.recentered(at: local.center) ?? TaylorFitter.fit(table, labels: y, center: local.center, order: order, radius: nil)
             }
+            // A stationary point outside the samples, or one that is not unique (a singular
+            // Hessian: the label ignores some directions), is no centre to expand about: fall
+            // back to the lowest-label sample and say so.
+            if converged {
+                if !table.contains(fit.center) {
+                    fallback = .leftTheData(point: fit.center)
+                } else if let condition = try? HessianAnalysis(hessian: ForceConstants(fit).hessian).conditionNumber,
+                          condition > Self.singularHessianCondition {
+                    fallback = .singularHessian(conditionNumber: condition)
+                }
+                if let fallback {
+                    warnings.append(.searchAbandoned(fallback))
+                    fit = initial
+                    refinementRadius = nil
+                }
+            }
         }
         let constants = ForceConstants(fit)
         let hessian = try HessianAnalysis(hessian: constants.hessian)
-        let inside = (0..<d).allSatisfy { j in
-            let col = table.features[j]
-            return fit.center[j] >= col.min()! && fit.center[j] <= col.max()!
-        }
-        if !inside { warnings.append("the centre \(fit.center.map { String(format: "%.6g", $0) }.joined(separator: ", ")) lies outside the range of the data: the expansion is an extrapolation") }
+        let inside = table.contains(fit.center)
+        if !inside { warnings.append(.centerOutsideData(center: fit.center)) }
         let gradNorm = constants.gradient.map { $0 * $0 }.reduce(0, +).squareRoot()
-        let kind: String
+        let kind: CenterKind
         switch configuration.center {
-        case .auto: kind = converged ? hessian.kind.label.components(separatedBy: " of ").first! : "not converged"
-        case .origin: kind = "origin"
-        case .mean: kind = "mean"
-        case .min: kind = "min"
-        case .given: kind = "given"
+        case .auto:
+            if let fallback { kind = .fallback(fallback) } else { kind = converged ? .stationary(hessian.kind) : .notConverged }
+        case .origin: kind = .origin
+        case .mean: kind = .mean
+        case .min: kind = .lowestSample
+        case .given: kind = .given
         }
         let report = CenterReport(choice: configuration.center, kind: kind, iterations: iterations,
                                   gradientNorm: gradNorm, converged: converged, insideData: inside,
@@ -122,6 +135,10 @@ public enum FitPipeline {
         return FitOutcome(fit: fit, forceConstants: constants, hessian: hessian, center: report,
                           orderSelection: selection, warnings: fit.warnings + warnings)
     }
+
+    /// A Hessian whose eigenvalues span more than this ratio is singular for the stationary-point
+    /// search (round-off in double precision leaves ~1e-16 relative; fitted noise far more).
+    public static let singularHessianCondition = 1e12
 
     /// Orders 1…6 (as far as the rows allow); the lowest order whose LOO RMSE is within 5 % (plus
     /// 1e-10·sd(y) for round-off on noise-free data) of the best one.
@@ -149,7 +166,7 @@ public enum FitPipeline {
 
     /// Nested F test of the terms one order higher: F = ((RSS_k − RSS_{k+1})/Δdof)/(RSS_{k+1}/dof_{k+1}).
     /// Returns nil when the data cannot support order k + 1.
-    public static func higherOrderPValue(_ fit: TaylorFit, higher: TaylorFit) -> Double? {
+    static func nestedFPValue(_ fit: TaylorFit, higher: TaylorFit) -> Double? {
         guard higher.residualDegreesOfFreedom > 0, fit.residualDegreesOfFreedom > higher.residualDegreesOfFreedom else { return nil }
         let n = Double(fit.rowCount)
         let rssK = fit.rmse * fit.rmse * n, rssH = higher.rmse * higher.rmse * n
@@ -160,20 +177,29 @@ public enum FitPipeline {
         return Distributions.fUpperTail(f, df1, df2)
     }
 
+    /// The one misfit test: the p-value of the order-(k+1) terms of `fit` (nested F test), both
+    /// models on the same rows — all of them, or a seeded subsample of `auxiliaryRowLimit` on
+    /// very large files (the test has power to spare). `higher`, when it is the order-(k+1)
+    /// fit on all rows, is reused. nil when the data cannot support order k + 1.
+    public static func higherOrderPValue(_ table: SampleTable, labels: [Double], fit: TaylorFit, higher: TaylorFit? = nil) -> Double? {
+        guard table.count >= MultiIndex.count(dimension: table.dimension, order: fit.order + 1) + 2 else { return nil }
+        let (sub, idx) = table.subsample(limit: auxiliaryRowLimit)
+        let whole = sub.count == table.count
+        let subLabels = whole ? labels : idx.map { labels[$0] }
+        let lower = whole ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
+        let upper = (whole && higher?.order == fit.order + 1 ? higher : nil)
+            ?? (try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius))
+        guard let lower, let upper else { return nil }
+        return nestedFPValue(lower, higher: upper)
+    }
+
     /// True when the order-k model misses structure the data resolve (order-(k+1) terms
-    /// significant at p < 0.001) and does not already reproduce the labels to round-off.
+    /// significant at p < `ModelAdequacy.misfitP`) and does not already reproduce the labels to round-off.
     static func misfitIsSignificant(_ table: SampleTable, labels: [Double], fit: TaylorFit) -> Bool {
         let spread = LabelSummary(labels).standardDeviation
-        guard fit.rmse > 1e-9 * spread,
-              table.count >= MultiIndex.count(dimension: table.dimension, order: fit.order + 1) + 2 else { return false }
-        // On very large files both fits use a seeded subsample (the test has power to spare).
-        let (sub, idx) = table.subsample(limit: auxiliaryRowLimit)
-        let subLabels = idx.map { labels[$0] }
-        let lower = sub.count == table.count ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
-        guard let lower,
-              let higher = try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius),
-              let p = higherOrderPValue(lower, higher: higher) else { return false }
-        return p < 0.001
+        guard fit.rmse > ModelAdequacy.roundOffFraction * spread,
+              let p = higherOrderPValue(table, labels: labels, fit: fit) else { return false }
+        return p < ModelAdequacy.misfitP
     }
 
     /// A truncated Taylor model fitted over a wide range places its stationary point off the true

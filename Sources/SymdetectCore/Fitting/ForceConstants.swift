@@ -99,6 +99,13 @@ public struct HessianAnalysis: Sendable {
 
     public var isPositiveDefinite: Bool { kind == .minimum }
 
+    /// max|λ| / min|λ| (infinite when an eigenvalue is exactly zero).
+    public var conditionNumber: Double {
+        let magnitudes = eigenvalues.map(abs)
+        guard let big = magnitudes.max(), let small = magnitudes.min() else { return 1 }
+        return small > 0 ? big / small : .infinity
+    }
+
     /// True when every off-diagonal Hessian entry is negligible next to the diagonal:
     /// |H_ij| ≤ 1e-6·sqrt(|H_ii H_jj|) (then the modes are the coordinate axes).
     public static func isDiagonal(_ h: Matrix, tolerance: Double = 1e-6) -> Bool {

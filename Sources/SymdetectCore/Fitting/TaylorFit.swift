@@ -28,7 +28,7 @@ public struct TaylorFit: Sendable {
     /// Residuals yᵢ − T(xᵢ) and leverages hᵢᵢ, in row order.
     public let residuals: [Double]
     public let leverages: [Double]
-    public let warnings: [String]
+    public let warnings: [FitWarning]
 
     public var center: [Double] { polynomial.center }
     public var exponents: [[Int]] { polynomial.exponents }

@@ -178,12 +178,10 @@ public enum TaylorFitter {
             undetermined.append(combinationName(c, names: names))
         }
 
-        var warnings: [String] = []
-        if rank < p {
-            warnings.append("the design is rank deficient (rank \(rank) of \(p)): the data cannot separate \(undetermined.joined(separator: "; ")); the minimum-norm solution is reported and the affected standard errors are undefined")
-        }
-        if dof == 0 { warnings.append("no residual degrees of freedom: standard errors are undefined") }
-        if !looDefined { warnings.append("some samples have leverage 1 (the model interpolates them): leave-one-out RMSE is undefined") }
+        var warnings: [FitWarning] = []
+        if rank < p { warnings.append(.rankDeficient(rank: rank, parameters: p, combinations: undetermined)) }
+        if dof == 0 { warnings.append(.noResidualDegreesOfFreedom) }
+        if !looDefined { warnings.append(.leverageOne) }
 
         let poly = TaylorPolynomial(center: center, exponents: exponents, coefficients: beta)
         return TaylorFit(

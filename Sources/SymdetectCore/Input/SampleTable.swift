@@ -26,6 +26,16 @@ public struct SampleTable: Sendable, Equatable {
     public func point(_ i: Int) -> [Double] { features.map { $0[i] } }
 
     public func index(ofFeature name: String) -> Int? { featureNames.firstIndex(of: name) }
+
+    /// The range of every coordinate column.
+    public var ranges: [ClosedRange<Double>] {
+        features.map { col in (col.min() ?? 0)...(col.max() ?? 0) }
+    }
+
+    /// Whether `point` lies inside the bounding box of the samples.
+    public func contains(_ point: [Double]) -> Bool {
+        zip(ranges, point).allSatisfy { $0.contains($1) }
+    }
 }
 
 extension SampleTable {

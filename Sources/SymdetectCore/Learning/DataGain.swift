@@ -68,7 +68,7 @@ public struct BaselineCurve: Sendable, Equatable {
 }
 
 /// The measured gain of one augmented training size.
-public struct MeasuredGain: Codable, Sendable, Equatable {
+public struct MeasuredGain: Codable, NullEncoded, Sendable, Equatable {
     public var n: Int
     /// Baseline samples needed for the same mean test RMSE.
     public var equivalentBaselineN: Double
@@ -79,7 +79,7 @@ public struct MeasuredGain: Codable, Sendable, Equatable {
 }
 
 /// A scheme's measured gains next to the group order.
-public struct GainSummary: Codable, Sendable, Equatable {
+public struct GainSummary: Codable, NullEncoded, Sendable, Equatable {
     public var scheme: String
     /// |G| (or the number of sampled members of a continuous family).
     public var groupOrder: Int
@@ -96,14 +96,6 @@ public struct GainSummary: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case scheme, groupOrder, perSize, typicalGain }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(scheme, forKey: .scheme)
-        try c.encode(groupOrder, forKey: .groupOrder)
-        try c.encode(perSize, forKey: .perSize)
-        try c.encode(typicalGain, forKey: .typicalGain)
-    }
 
     public func gain(at n: Int) -> MeasuredGain? { perSize.first { $0.n == n } }
 }

@@ -135,7 +135,7 @@ public enum LearningCurve {
         // Predicted floors.
         var predicted: [PredictedOperationFloors] = []
         if c.predictFloors {
-            let analysis = try Analyzer.run(table, AnalysisConfiguration(fit: c.fit, operations: c.operations, onlyListedOperations: true, dataPath: dataPath))
+            let analysis = try Analyzer.run(table, AnalysisConfiguration(fit: c.fit, operations: try c.operations.map(OperationSpec.init(parsing:)), onlyListedOperations: true))
             for name in operations.map(\.name) {
                 guard let r = analysis.operations.first(where: { $0.name == name }) else { continue }
                 // An exact operation imposes no floor: its estimated floors only measure the

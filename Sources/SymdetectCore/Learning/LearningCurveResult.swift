@@ -3,7 +3,7 @@ import Foundation
 /// The errors measured at one training size: per repeat and their mean and standard deviation
 /// (sample sd, divisor R − 1; 0 for a single repeat). All nil when the size was skipped
 /// (`skipped` says why).
-public struct LearningCurvePoint: Codable, Sendable, Equatable {
+public struct LearningCurvePoint: Codable, NullEncoded, Sendable, Equatable {
     /// Unique labelled samples N.
     public var n: Int
     /// Rows the model was trained on (N times the number of group elements when augmented).
@@ -22,25 +22,10 @@ public struct LearningCurvePoint: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case n, trainingPoints, maeMean, maeSD, rmseMean, rmseSD, mae, rmse, lengthScales, regularizations, skipped
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(n, forKey: .n)
-        try c.encode(trainingPoints, forKey: .trainingPoints)
-        try c.encode(maeMean, forKey: .maeMean)
-        try c.encode(maeSD, forKey: .maeSD)
-        try c.encode(rmseMean, forKey: .rmseMean)
-        try c.encode(rmseSD, forKey: .rmseSD)
-        try c.encode(mae, forKey: .mae)
-        try c.encode(rmse, forKey: .rmse)
-        try c.encode(lengthScales, forKey: .lengthScales)
-        try c.encode(regularizations, forKey: .regularizations)
-        try c.encode(skipped, forKey: .skipped)
-    }
 }
 
 /// One learning curve: the baseline (no augmentation) or one augmentation scheme.
-public struct LearningCurveSeries: Codable, Sendable, Equatable {
+public struct LearningCurveSeries: Codable, NullEncoded, Sendable, Equatable {
     /// "baseline", "naive", "hessian" or "taylor".
     public var scheme: String
     /// Training rows per unique sample: 1 for the baseline, the group order when augmented.
@@ -51,25 +36,17 @@ public struct LearningCurveSeries: Codable, Sendable, Equatable {
 }
 
 /// e(N) = a·N^(−b) fitted to the baseline's mean RMSE.
-public struct PowerLawSummary: Codable, Sendable, Equatable {
+public struct PowerLawSummary: Codable, NullEncoded, Sendable, Equatable {
     public var prefactor: Double
     public var slope: Double
     public var slopeStderr: Double?
     public var sizes: [Int]
 
     enum CodingKeys: String, CodingKey { case prefactor, slope, slopeStderr, sizes }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(prefactor, forKey: .prefactor)
-        try c.encode(slope, forKey: .slope)
-        try c.encode(slopeStderr, forKey: .slopeStderr)
-        try c.encode(sizes, forKey: .sizes)
-    }
 }
 
 /// A scheme's measured plateau next to the floor `analyze` predicts for it.
-public struct PlateauComparison: Codable, Sendable, Equatable {
+public struct PlateauComparison: Codable, NullEncoded, Sendable, Equatable {
     public var scheme: String
     /// The measured plateau: `plateauLastTwo` once the curve has flattened (`plateauReached`),
     /// otherwise the extrapolated `plateauFit`.
@@ -96,33 +73,17 @@ public struct PlateauComparison: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case scheme, plateau, plateauMethod, plateauFit, plateauLastTwo, maePlateauLastTwo, plateauReached, predictedRMSE, predictedMAE, ratio, ratioFit, maeRatio
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(scheme, forKey: .scheme)
-        try c.encode(plateau, forKey: .plateau)
-        try c.encode(plateauMethod, forKey: .plateauMethod)
-        try c.encode(plateauFit, forKey: .plateauFit)
-        try c.encode(plateauLastTwo, forKey: .plateauLastTwo)
-        try c.encode(maePlateauLastTwo, forKey: .maePlateauLastTwo)
-        try c.encode(plateauReached, forKey: .plateauReached)
-        try c.encode(predictedRMSE, forKey: .predictedRMSE)
-        try c.encode(predictedMAE, forKey: .predictedMAE)
-        try c.encode(ratio, forKey: .ratio)
-        try c.encode(ratioFit, forKey: .ratioFit)
-        try c.encode(maeRatio, forKey: .maeRatio)
-    }
 }
 
 /// The predicted floors of one operation (from `Analyzer.run` on the whole dataset).
-public struct PredictedOperationFloors: Codable, Sendable, Equatable {
+public struct PredictedOperationFloors: Codable, NullEncoded, Sendable, Equatable {
     public var operation: String
     public var verdict: String
     public var floors: SchemeFloors
 }
 
 /// How the models were trained and validated.
-public struct KernelSummary: Codable, Sendable, Equatable {
+public struct KernelSummary: Codable, NullEncoded, Sendable, Equatable {
     public var kernel: String
     public var folds: Int
     public var lengthScales: [Double]
@@ -131,14 +92,14 @@ public struct KernelSummary: Codable, Sendable, Equatable {
     public var maximumTrainingPoints: Int
 }
 
-public struct AugmentationGroupSummary: Codable, Sendable, Equatable {
+public struct AugmentationGroupSummary: Codable, NullEncoded, Sendable, Equatable {
     public var order: Int
     public var continuous: Bool
     public var elements: [String]
 }
 
 /// Everything `learning-curve` measured (the `--json` document, schemaVersion 1).
-public struct LearningCurveResult: Codable, Sendable, Equatable {
+public struct LearningCurveResult: Codable, NullEncoded, Sendable, Equatable {
     public var schemaVersion: Int
     public var input: InputSection
     public var operations: [String]
@@ -165,28 +126,6 @@ public struct LearningCurveResult: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, input, operations, group, schemes, sizes, testSize, repeats, seed, kernel
         case baseline, augmented, fit, gains, comparisons, predictedFloors, predictedFloorMethod, warnings
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(input, forKey: .input)
-        try c.encode(operations, forKey: .operations)
-        try c.encode(group, forKey: .group)
-        try c.encode(schemes, forKey: .schemes)
-        try c.encode(sizes, forKey: .sizes)
-        try c.encode(testSize, forKey: .testSize)
-        try c.encode(repeats, forKey: .repeats)
-        try c.encode(seed, forKey: .seed)
-        try c.encode(kernel, forKey: .kernel)
-        try c.encode(baseline, forKey: .baseline)
-        try c.encode(augmented, forKey: .augmented)
-        try c.encode(fit, forKey: .fit)
-        try c.encode(gains, forKey: .gains)
-        try c.encode(comparisons, forKey: .comparisons)
-        try c.encode(predictedFloors, forKey: .predictedFloors)
-        try c.encode(predictedFloorMethod, forKey: .predictedFloorMethod)
-        try c.encode(warnings, forKey: .warnings)
     }
 
     public func jsonData() throws -> Data { try DocumentEncoder.encode(self) }

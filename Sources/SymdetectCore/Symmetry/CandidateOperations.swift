@@ -6,18 +6,16 @@ public enum CandidateOperations {
     /// Mode reflections within ~3° of an axis reflection (matrices differing by < 0.1 entry-wise)
     /// are left out: they test the same thing, and two almost-equal reflections generate an
     /// infinite group.
-    public static func defaults(table: SampleTable, hessian: Matrix, modes: Matrix, includeModes: Bool = true) -> [SymmetryOperation] {
+    public static let nearAxisTolerance = 0.1
+
+    /// The coordinate candidates: reflections, inversion, swaps and plane rotations of columns
+    /// whose ranges overlap, and O(3) of columns named x, y, z. Mode reflections are added by
+    /// the analysis once the exact group is known.
+    public static func defaults(table: SampleTable) -> [SymmetryOperation] {
         let names = table.featureNames
         let d = names.count
         var ops: [SymmetryOperation] = []
         for j in 0..<d { ops.append(.reflect(j, names: names)) }
-        if includeModes && d > 1 && !HessianAnalysis.isDiagonal(hessian) {
-            let axes = ops
-            for k in 0..<d {
-                let op = SymmetryOperation.reflectMode(k, modes: modes)
-                if !axes.contains(where: { $0.matrix.maxAbsDifference(op.matrix) < 0.1 }) { ops.append(op) }
-            }
-        }
         if d > 1 { ops.append(.invert(dimension: d)) }
         let ranges = table.features.map { ($0.min()!, $0.max()!) }
         func overlap(_ a: Int, _ b: Int) -> Bool { ranges[a].0 < ranges[b].1 && ranges[b].0 < ranges[a].1 }

@@ -6,10 +6,12 @@ public struct GroupClosure: Sendable {
     public let isTruncated: Bool
 
     public static let defaultLimit = 1024
+    /// Matrices closer than this entry-wise are one element.
+    public static let elementTolerance = 1e-8
 
     public init(generators: [Matrix], dimension: Int, limit: Int = defaultLimit) {
         var elements = [Matrix.identity(dimension)]
-        func contains(_ m: Matrix) -> Bool { elements.contains { $0.maxAbsDifference(m) < 1e-8 } }
+        func contains(_ m: Matrix) -> Bool { elements.contains { $0.maxAbsDifference(m) < Self.elementTolerance } }
         var frontier = elements
         var truncated = false
         outer: while !frontier.isEmpty {
@@ -31,4 +33,9 @@ public struct GroupClosure: Sendable {
     }
 
     public var order: Int { elements.count }
+
+    /// Whether `m` is an element (entry-wise within `tolerance`).
+    public func contains(_ m: Matrix, tolerance: Double = elementTolerance) -> Bool {
+        elements.contains { $0.maxAbsDifference(m) < tolerance }
+    }
 }

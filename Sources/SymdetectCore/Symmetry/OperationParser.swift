@@ -1,6 +1,6 @@
 import Foundation
 
-/// A malformed `--op` string (a usage error, exit code 64).
+/// A malformed operation (a usage error, exit code 64).
 public struct OperationSyntaxError: Error, CustomStringConvertible, Equatable, Sendable {
     public let text: String
     public let reason: String
@@ -9,65 +9,119 @@ public struct OperationSyntaxError: Error, CustomStringConvertible, Equatable, S
     }
 }
 
-/// Parses the `--op` syntax; the inverse of `SymmetryOperation.name`.
-public enum OperationParser {
-    /// - Parameter modes: Hessian eigenvectors (columns), required for `reflect(mode K)`.
-    public static func parse(_ text: String, names: [String], modes: Matrix? = nil) throws -> SymmetryOperation {
+/// An operation as written (`reflect(q1)`, `rotate(x,y,90)`, …): its syntax checked, its
+/// coordinates still names. `resolve` turns it into a `SymmetryOperation` once the columns (and,
+/// for `reflect(mode K)`, the Hessian's modes) are known.
+public struct OperationSpec: Sendable, Equatable, CustomStringConvertible {
+    public enum Form: Sendable, Equatable {
+        case reflect(String)
+        /// 1-based mode number.
+        case reflectMode(Int)
+        case invert
+        case swap(String, String)
+        case rotate(String, String, degrees: Double)
+        case rotateContinuous(String, String)
+        case o3(String, String, String)
+    }
+
+    /// The text as given.
+    public let text: String
+    public let form: Form
+
+    public var description: String { text }
+
+    /// Whether resolving needs the Hessian's modes.
+    public var needsModes: Bool {
+        if case .reflectMode = form { return true }
+        return false
+    }
+
+    /// Checks the syntax of `text` (coordinates are checked by `resolve`).
+    public init(parsing text: String) throws {
+        self.text = text
         let s = text.trimmingCharacters(in: .whitespaces)
         func fail(_ reason: String) -> OperationSyntaxError { OperationSyntaxError(text: text, reason: reason) }
-        if s.lowercased() == "invert" {
-            guard names.count >= 1 else { throw fail("no coordinates") }
-            return .invert(dimension: names.count)
-        }
-        guard let open = s.firstIndex(of: "("), s.hasSuffix(")") else {
-            throw fail("missing parentheses")
-        }
+        if s.lowercased() == "invert" { form = .invert; return }
+        guard let open = s.firstIndex(of: "("), s.hasSuffix(")") else { throw fail("missing parentheses") }
         let head = s[..<open].trimmingCharacters(in: .whitespaces).lowercased()
         let inner = s[s.index(after: open)..<s.index(before: s.endIndex)]
         let args = inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        func column(_ name: String) throws -> Int {
-            guard let j = names.firstIndex(of: name) else {
-                throw fail("unknown coordinate '\(name)' (coordinates: \(names.joined(separator: ", ")))")
-            }
-            return j
-        }
-        func distinct(_ idx: [Int]) throws {
-            if Set(idx).count != idx.count { throw fail("the coordinates must be distinct") }
+        guard !args.contains(where: \.isEmpty) else { throw fail("an argument is empty") }
+        func distinct(_ names: [String]) throws {
+            if Set(names).count != names.count { throw fail("the coordinates must be distinct") }
         }
         switch head {
         case "reflect":
             guard args.count == 1 else { throw fail("reflect takes one coordinate or 'mode K'") }
             let a = args[0]
             if a.lowercased().hasPrefix("mode") {
-                let kText = a.dropFirst(4).trimmingCharacters(in: .whitespaces)
-                guard let k = Int(kText), k >= 1, k <= names.count else {
-                    throw fail("mode number must be 1…\(names.count)")
+                guard let k = Int(a.dropFirst(4).trimmingCharacters(in: .whitespaces)), k >= 1 else {
+                    throw fail("the mode number must be a positive integer")
                 }
-                guard let modes else { throw fail("reflect(mode K) needs the Hessian modes of a fit") }
-                return .reflectMode(k - 1, modes: modes)
+                form = .reflectMode(k)
+            } else {
+                form = .reflect(a)
             }
-            return .reflect(try column(a), names: names)
         case "swap":
             guard args.count == 2 else { throw fail("swap takes two coordinates") }
-            let idx = [try column(args[0]), try column(args[1])]
-            try distinct(idx)
-            return .swap(idx[0], idx[1], names: names)
+            try distinct(args)
+            form = .swap(args[0], args[1])
         case "rotate":
             guard args.count == 3 else { throw fail("rotate takes two coordinates and an angle in degrees or *") }
-            let idx = [try column(args[0]), try column(args[1])]
-            try distinct(idx)
-            if args[2] == "*" { return .rotateContinuous(idx[0], idx[1], names: names) }
-            guard let deg = Double(args[2]), deg.isFinite, deg.truncatingRemainder(dividingBy: 360) != 0 else {
-                throw fail("the angle must be a non-zero number of degrees (not a multiple of 360) or *")
+            try distinct(Array(args.prefix(2)))
+            if args[2] == "*" {
+                form = .rotateContinuous(args[0], args[1])
+            } else {
+                guard let deg = Double(args[2]), deg.isFinite, deg.truncatingRemainder(dividingBy: 360) != 0 else {
+                    throw fail("the angle must be a non-zero number of degrees (not a multiple of 360) or *")
+                }
+                form = .rotate(args[0], args[1], degrees: deg)
             }
-            return .rotate(idx[0], idx[1], degrees: deg, names: names)
         case "o3":
             guard args.count == 3 else { throw fail("O3 takes three coordinates") }
-            let idx = try args.map(column)
-            try distinct(idx)
-            return .o3(idx[0], idx[1], idx[2], names: names)
+            try distinct(args)
+            form = .o3(args[0], args[1], args[2])
         default:
             throw fail("unknown operation '\(head)'")
         }
+    }
+
+    /// The operation on these coordinates.
+    /// - Parameter modes: Hessian eigenvectors (columns), required for `reflect(mode K)`.
+    public func resolve(names: [String], modes: Matrix? = nil) throws -> SymmetryOperation {
+        func fail(_ reason: String) -> OperationSyntaxError { OperationSyntaxError(text: text, reason: reason) }
+        func column(_ name: String) throws -> Int {
+            guard let j = names.firstIndex(of: name) else {
+                throw fail("unknown coordinate '\(name)' (coordinates: \(names.joined(separator: ", ")))")
+            }
+            return j
+        }
+        switch form {
+        case .invert:
+            guard !names.isEmpty else { throw fail("no coordinates") }
+            return .invert(dimension: names.count)
+        case let .reflect(a):
+            return .reflect(try column(a), names: names)
+        case let .reflectMode(k):
+            guard k <= names.count else { throw fail("mode number must be 1…\(names.count)") }
+            guard let modes else { throw fail("reflect(mode K) needs the Hessian modes of a fit") }
+            return .reflectMode(k - 1, modes: modes)
+        case let .swap(a, b):
+            return .swap(try column(a), try column(b), names: names)
+        case let .rotate(a, b, degrees):
+            return .rotate(try column(a), try column(b), degrees: degrees, names: names)
+        case let .rotateContinuous(a, b):
+            return .rotateContinuous(try column(a), try column(b), names: names)
+        case let .o3(a, b, c):
+            return .o3(try column(a), try column(b), try column(c), names: names)
+        }
+    }
+}
+
+/// Parses and resolves an operation in one step.
+public enum OperationParser {
+    /// - Parameter modes: Hessian eigenvectors (columns), required for `reflect(mode K)`.
+    public static func parse(_ text: String, names: [String], modes: Matrix? = nil) throws -> SymmetryOperation {
+        try OperationSpec(parsing: text).resolve(names: names, modes: modes)
     }
 }

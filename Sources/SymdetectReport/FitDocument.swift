@@ -1,4 +1,5 @@
 import Foundation
+import SymdetectCore
 
 // The `input` and `fit` parts of the JSON contract (SPEC §4), shared by `fit` (FitDocument) and
 // `analyze` (which embeds the same sections).
@@ -9,45 +10,8 @@ import Foundation
 // the hand-written `encode(to:)` methods write nil as an explicit `null` (the synthesized ones
 // would drop the key), so every documented field is always present.
 
-/// A finite value, or nil for NaN and ±infinity.
-@inline(__always)
-func finiteOrNil(_ x: Double) -> Double? { x.isFinite ? x : nil }
-
-/// Encodes documents deterministically: sorted keys, two-space pretty printing, "/" unescaped,
-/// a final newline. The same value always gives the same bytes.
-public enum DocumentEncoder {
-    public static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
-        data.append(UInt8(ascii: "\n"))
-        return data
-    }
-}
-
-/// `input`: which file was read and which columns play which role.
-public struct InputSection: Codable, Sendable, Equatable {
-    /// The path as given on the command line.
-    public var path: String
-    public var rows: Int
-    /// Coordinate column names, in the order used everywhere in the document.
-    public var features: [String]
-    public var label: String
-
-    public init(path: String, rows: Int, features: [String], label: String) {
-        self.path = path
-        self.rows = rows
-        self.features = features
-        self.label = label
-    }
-
-    public init(path: String, table: SampleTable) {
-        self.init(path: path, rows: table.count, features: table.featureNames, label: table.labelName)
-    }
-}
-
 /// One coefficient β_α of T(u) = Σ β_α u^α, u = x − c, in the user's units.
-public struct CoefficientEntry: Codable, Sendable, Equatable {
+public struct CoefficientEntry: Codable, NullEncoded, Sendable, Equatable {
     /// "1", "q1", "q1^2*q3".
     public var monomial: String
     public var exponents: [Int]
@@ -61,18 +25,10 @@ public struct CoefficientEntry: Codable, Sendable, Equatable {
         self.value = value
         self.stderr = stderr
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(monomial, forKey: .monomial)
-        try c.encode(exponents, forKey: .exponents)
-        try c.encode(value, forKey: .value)
-        try c.encode(stderr, forKey: .stderr)
-    }
 }
 
 /// One force constant φ_{ijk…} = ∂ⁿT/∂u_i∂u_j∂u_k… at the centre.
-public struct ForceConstantEntry: Codable, Sendable, Equatable {
+public struct ForceConstantEntry: Codable, NullEncoded, Sendable, Equatable {
     /// Sorted 0-based coordinate indices.
     public var indices: [Int]
     /// "φ113" (1-based, as chemists write it).
@@ -86,18 +42,10 @@ public struct ForceConstantEntry: Codable, Sendable, Equatable {
         value = finiteOrNil(constant.value)
         stderr = constant.stderr.flatMap(finiteOrNil)
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(indices, forKey: .indices)
-        try c.encode(name, forKey: .name)
-        try c.encode(value, forKey: .value)
-        try c.encode(stderr, forKey: .stderr)
-    }
 }
 
 /// One row of the `--order auto` table.
-public struct OrderSelectionEntry: Codable, Sendable, Equatable {
+public struct OrderSelectionEntry: Codable, NullEncoded, Sendable, Equatable {
     public var order: Int
     /// nil when leave-one-out is undefined at this order (some leverage is 1).
     public var looRmse: Double?
@@ -108,13 +56,6 @@ public struct OrderSelectionEntry: Codable, Sendable, Equatable {
         self.looRmse = looRmse
         self.chosen = chosen
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(order, forKey: .order)
-        try c.encode(looRmse, forKey: .looRmse)
-        try c.encode(chosen, forKey: .chosen)
-    }
 }
 
 /// `fit`: the Taylor model, its diagnostics and the force constants at the centre.
@@ -122,7 +63,7 @@ public struct OrderSelectionEntry: Codable, Sendable, Equatable {
 /// Contract fields (SPEC §4): order, center, centerKind, rmse, r2, looRmse, conditionNumber,
 /// rank, coefficients, gradient, hessian, hessianEigenvalues, cubic, quartic. The rest are
 /// additions. Numbers that are undefined or non-finite are `null`.
-public struct FitSection: Codable, Sendable, Equatable {
+public struct FitSection: Codable, NullEncoded, Sendable, Equatable {
     public var order: Int
     /// "fixed" or "auto" (then `orderSelection` lists the orders tried).
     public var orderChoice: String
@@ -189,7 +130,7 @@ public struct FitSection: Codable, Sendable, Equatable {
             case .given: return "given"
             }
         }()
-        centerKind = outcome.center.kind
+        centerKind = Wording.centerKindCode(outcome.center.kind)
         centerIterations = outcome.center.iterations
         centerConverged = outcome.center.converged
         centerInsideData = outcome.center.insideData
@@ -219,47 +160,12 @@ public struct FitSection: Codable, Sendable, Equatable {
         stationaryKind = analysis.kind.label
         cubic = constants.cubic.map(ForceConstantEntry.init)
         quartic = constants.quartic.map(ForceConstantEntry.init)
-        warnings = outcome.warnings
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(order, forKey: .order)
-        try c.encode(orderChoice, forKey: .orderChoice)
-        try c.encode(orderSelection, forKey: .orderSelection)
-        try c.encode(center, forKey: .center)
-        try c.encode(centerChoice, forKey: .centerChoice)
-        try c.encode(centerKind, forKey: .centerKind)
-        try c.encode(centerIterations, forKey: .centerIterations)
-        try c.encode(centerConverged, forKey: .centerConverged)
-        try c.encode(centerInsideData, forKey: .centerInsideData)
-        try c.encode(gradientNorm, forKey: .gradientNorm)
-        try c.encode(radius, forKey: .radius)
-        try c.encode(rmse, forKey: .rmse)
-        try c.encode(r2, forKey: .r2)
-        try c.encode(looRmse, forKey: .looRmse)
-        try c.encode(conditionNumber, forKey: .conditionNumber)
-        try c.encode(rank, forKey: .rank)
-        try c.encode(parameterCount, forKey: .parameterCount)
-        try c.encode(residualDegreesOfFreedom, forKey: .residualDegreesOfFreedom)
-        try c.encode(sigma, forKey: .sigma)
-        try c.encode(coefficients, forKey: .coefficients)
-        try c.encode(undeterminedCombinations, forKey: .undeterminedCombinations)
-        try c.encode(gradient, forKey: .gradient)
-        try c.encode(gradientStderr, forKey: .gradientStderr)
-        try c.encode(hessian, forKey: .hessian)
-        try c.encode(hessianStderr, forKey: .hessianStderr)
-        try c.encode(hessianEigenvalues, forKey: .hessianEigenvalues)
-        try c.encode(hessianEigenvectors, forKey: .hessianEigenvectors)
-        try c.encode(stationaryKind, forKey: .stationaryKind)
-        try c.encode(cubic, forKey: .cubic)
-        try c.encode(quartic, forKey: .quartic)
-        try c.encode(warnings, forKey: .warnings)
+        warnings = outcome.warnings.map(Wording.fitWarning)
     }
 }
 
 /// What `symdetect fit --json` writes: `{schemaVersion, input, fit}`.
-public struct FitDocument: Codable, Sendable, Equatable {
+public struct FitDocument: Codable, NullEncoded, Sendable, Equatable {
     public static let currentSchemaVersion = 1
 
     public var schemaVersion: Int

@@ -1,4 +1,5 @@
 import Foundation
+import SymdetectCore
 
 // The JSON document `analyze --json` writes: the whole contract of SPEC §4 plus the evidence
 // behind every verdict. It embeds the `input` and `fit` sections `fit --json` writes
@@ -9,7 +10,7 @@ import Foundation
 // same bytes.
 
 /// RMSE and MAE of one scheme's leftover label error, label units.
-public struct FloorEntry: Codable, Sendable, Equatable {
+public struct FloorEntry: Codable, NullEncoded, Sendable, Equatable {
     public var rmse: Double?
     public var mae: Double?
 
@@ -22,17 +23,11 @@ public struct FloorEntry: Codable, Sendable, Equatable {
         rmse = finiteOrNil(estimate.rmse)
         mae = finiteOrNil(estimate.mae)
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(rmse, forKey: .rmse)
-        try c.encode(mae, forKey: .mae)
-    }
 }
 
 /// `floors`: one entry per augmentation scheme, `null` where the scheme does not apply (e.g.
 /// `hessian` when the centre is not a minimum).
-public struct FloorsEntry: Codable, Sendable, Equatable {
+public struct FloorsEntry: Codable, NullEncoded, Sendable, Equatable {
     public var naive: FloorEntry?
     public var hessian: FloorEntry?
     public var taylor: FloorEntry?
@@ -56,17 +51,10 @@ public struct FloorsEntry: Codable, Sendable, Equatable {
         case .taylor: return taylor
         }
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(naive, forKey: .naive)
-        try c.encode(hessian, forKey: .hessian)
-        try c.encode(taylor, forKey: .taylor)
-    }
 }
 
 /// A fitted term that breaks a symmetry: the force constant of its monomial (α!·β_α).
-public struct BreakingTermEntry: Codable, Sendable, Equatable {
+public struct BreakingTermEntry: Codable, NullEncoded, Sendable, Equatable {
     /// "φ111" (1-based indices, as chemists write it).
     public var forceConstant: String
     public var monomial: String
@@ -82,19 +70,10 @@ public struct BreakingTermEntry: Codable, Sendable, Equatable {
         stderr = term.stderr.flatMap(finiteOrNil)
         zScore = finiteOrNil(term.zScore)
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(forceConstant, forKey: .forceConstant)
-        try c.encode(monomial, forKey: .monomial)
-        try c.encode(value, forKey: .value)
-        try c.encode(stderr, forKey: .stderr)
-        try c.encode(zScore, forKey: .zScore)
-    }
 }
 
 /// One tested operation: both tests, the verdict and why, and the predicted floors.
-public struct OperationEntry: Codable, Sendable, Equatable {
+public struct OperationEntry: Codable, NullEncoded, Sendable, Equatable {
     /// In the `--op` syntax, e.g. "reflect(q1)", "rotate(x,y,*)".
     public var name: String
     /// G of g·x = c + G(x − c), rows in feature order; for a continuous family its first tested member.
@@ -104,7 +83,13 @@ public struct OperationEntry: Codable, Sendable, Equatable {
     /// "exact", "approximate" or "absent".
     public var verdict: String
     /// "taylor" or "mirror": the test whose evidence decided.
-    public var decidedBy: String
+    /// "taylor" or "mirror"; null when the verdict is inconclusive.
+    public var decidedBy: String?
+    /// What the verdict rests on: noSignificantBreaking, negligibleBreaking, floorWithinTarget,
+    /// floorsAboveTarget or noEvidence.
+    public var basis: String
+    /// What kept a test from speaking: mirrorCoverageTooLow, modelInadequate, taylorUndefined.
+    public var limitations: [String]
     public var reason: String
     /// The deciding p-value, raw and Holm-adjusted across the tested operations.
     public var pValue: Double?
@@ -137,13 +122,15 @@ public struct OperationEntry: Codable, Sendable, Equatable {
     /// N beyond which augmenting with this operation alone stops helping (approximate operations).
     public var crossoverN: Double?
 
-    public init(_ r: OperationResult) {
+    init(_ r: OperationResult, reason: String) {
         name = r.name
         matrix = r.operation.matrix.nested.map { $0.map(finiteOrNil) }
         continuous = r.operation.isContinuous
         verdict = r.verdict.rawValue
-        decidedBy = r.decidedBy.rawValue
-        reason = r.reason
+        decidedBy = r.decidedBy?.rawValue
+        basis = Self.code(r.basis)
+        limitations = r.limitations.map(Self.code)
+        self.reason = reason
         pValue = r.pValue.flatMap(finiteOrNil)
         adjustedPValue = r.adjustedPValue.flatMap(finiteOrNil)
         taylorPValue = r.taylor.pValue.flatMap(finiteOrNil)
@@ -165,38 +152,34 @@ public struct OperationEntry: Codable, Sendable, Equatable {
         crossoverN = r.crossoverN.flatMap(finiteOrNil)
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encode(matrix, forKey: .matrix)
-        try c.encode(continuous, forKey: .continuous)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(decidedBy, forKey: .decidedBy)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(pValue, forKey: .pValue)
-        try c.encode(adjustedPValue, forKey: .adjustedPValue)
-        try c.encode(taylorPValue, forKey: .taylorPValue)
-        try c.encode(mirrorPValue, forKey: .mirrorPValue)
-        try c.encode(breakingOrder, forKey: .breakingOrder)
-        try c.encode(breakingRMS, forKey: .breakingRMS)
-        try c.encode(breakingTerms, forKey: .breakingTerms)
-        try c.encode(coverage, forKey: .coverage)
-        try c.encode(mirrorTested, forKey: .mirrorTested)
-        try c.encode(mirrorUsable, forKey: .mirrorUsable)
-        try c.encode(mirrorExceedFraction, forKey: .mirrorExceedFraction)
-        try c.encode(floors, forKey: .floors)
-        try c.encode(floorSource, forKey: .floorSource)
-        try c.encode(modelFloors, forKey: .modelFloors)
-        try c.encode(mirrorFloors, forKey: .mirrorFloors)
-        try c.encode(bestScheme, forKey: .bestScheme)
-        try c.encode(bestFloor, forKey: .bestFloor)
-        try c.encode(orbitSize, forKey: .orbitSize)
-        try c.encode(crossoverN, forKey: .crossoverN)
+    static func code(_ b: VerdictBasis) -> String {
+        switch b {
+        case .noSignificantBreaking: return "noSignificantBreaking"
+        case .negligibleBreaking: return "negligibleBreaking"
+        case .floorWithinTarget: return "floorWithinTarget"
+        case .floorsAboveTarget: return "floorsAboveTarget"
+        case .noEvidence: return "noEvidence"
+        }
+    }
+
+    static func code(_ l: EvidenceLimitation) -> String {
+        switch l {
+        case .mirrorCoverageTooLow: return "mirrorCoverageTooLow"
+        case .modelInadequate: return "modelInadequate"
+        case .taylorUndefined: return "taylorUndefined"
+        }
     }
 }
 
+/// A mode reflection left out because it is the same operation as `sameAs` (null: a product of
+/// the exact operations).
+public struct CoincidentOperationEntry: Codable, NullEncoded, Sendable, Equatable {
+    public var name: String
+    public var sameAs: String?
+}
+
 /// `group`: the group the exact operations generate.
-public struct GroupEntry: Codable, Sendable, Equatable {
+public struct GroupEntry: Codable, NullEncoded, Sendable, Equatable {
     /// |G|, null when the group is continuous.
     public var order: Int?
     public var continuous: Bool
@@ -210,24 +193,16 @@ public struct GroupEntry: Codable, Sendable, Equatable {
         truncated = g.isTruncated
         generators = g.generators
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(order, forKey: .order)
-        try c.encode(continuous, forKey: .continuous)
-        try c.encode(truncated, forKey: .truncated)
-        try c.encode(generators, forKey: .generators)
-    }
 }
 
 /// Rotational symmetry found in one coordinate plane ("continuous", "C4", ..., "none").
-public struct PlaneRotationEntry: Codable, Sendable, Equatable {
+public struct PlaneRotationEntry: Codable, NullEncoded, Sendable, Equatable {
     public var plane: String
     public var symmetry: String
 }
 
 /// `modelAdequacy`: whether the Taylor test could be decisive.
-public struct ModelAdequacyEntry: Codable, Sendable, Equatable {
+public struct ModelAdequacyEntry: Codable, NullEncoded, Sendable, Equatable {
     public var adequate: Bool
     /// RMSE of the fit on the tested scale (after `transform`).
     public var fitRmse: Double?
@@ -240,21 +215,12 @@ public struct ModelAdequacyEntry: Codable, Sendable, Equatable {
         fitRmse = finiteOrNil(a.fitRMSE)
         localNoise = a.localNoise.flatMap(finiteOrNil)
         higherOrderPValue = a.higherOrderPValue.flatMap(finiteOrNil)
-        reason = a.reason
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(adequate, forKey: .adequate)
-        try c.encode(fitRmse, forKey: .fitRmse)
-        try c.encode(localNoise, forKey: .localNoise)
-        try c.encode(higherOrderPValue, forKey: .higherOrderPValue)
-        try c.encode(reason, forKey: .reason)
+        reason = Wording().adequacy(a)
     }
 }
 
 /// `transform`: the scale the invariance tests ran on.
-public struct TransformEntry: Codable, Sendable, Equatable {
+public struct TransformEntry: Codable, NullEncoded, Sendable, Equatable {
     /// "auto", "none" or "log" as asked.
     public var choice: String
     /// "none" or "log" as used.
@@ -262,7 +228,7 @@ public struct TransformEntry: Codable, Sendable, Equatable {
 }
 
 /// `labelSummary`: statistics of the label, label units.
-public struct LabelSummaryEntry: Codable, Sendable, Equatable {
+public struct LabelSummaryEntry: Codable, NullEncoded, Sendable, Equatable {
     public var mean: Double?
     public var standardDeviation: Double?
     public var minimum: Double?
@@ -274,33 +240,20 @@ public struct LabelSummaryEntry: Codable, Sendable, Equatable {
         minimum = finiteOrNil(s.minimum)
         maximum = finiteOrNil(s.maximum)
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(mean, forKey: .mean)
-        try c.encode(standardDeviation, forKey: .standardDeviation)
-        try c.encode(minimum, forKey: .minimum)
-        try c.encode(maximum, forKey: .maximum)
-    }
 }
 
 /// `learningCurve`: e(N) ≈ prefactor·N^(−slope), and where the slope came from.
-public struct LearningCurveEntry: Codable, Sendable, Equatable {
+public struct LearningCurveEntry: Codable, NullEncoded, Sendable, Equatable {
     public var prefactor: Double?
     public var slope: Double?
-    /// "default", "--slope", "measured", ...
+    /// "assumed" (b = 0.5, a = the label's standard deviation), "measured" (with its file) or "given".
     public var slopeSource: String
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(prefactor, forKey: .prefactor)
-        try c.encode(slope, forKey: .slope)
-        try c.encode(slopeSource, forKey: .slopeSource)
-    }
+    /// Whether the curve was measured on these data.
+    public var measured: Bool
 }
 
 /// `recommendation`: what to augment with, how, what it gains and up to where.
-public struct RecommendationEntry: Codable, Sendable, Equatable {
+public struct RecommendationEntry: Codable, NullEncoded, Sendable, Equatable {
     public var operations: [String]
     public var scheme: String
     /// The order of the group the recommended operations generate; null when continuous.
@@ -313,48 +266,31 @@ public struct RecommendationEntry: Codable, Sendable, Equatable {
     public var command: String?
     public var caveats: [String]
 
-    init(_ r: Recommendation) {
-        operations = r.operations
+    init(_ r: Recommendation, command: String?, wording: Wording) {
+        operations = r.operationNames
         scheme = r.scheme.rawValue
         gainFactor = r.gainFactor
         crossoverN = r.crossoverN.flatMap(finiteOrNil)
         floor = finiteOrNil(r.floor)
-        command = r.command
-        caveats = r.caveats
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(operations, forKey: .operations)
-        try c.encode(scheme, forKey: .scheme)
-        try c.encode(gainFactor, forKey: .gainFactor)
-        try c.encode(crossoverN, forKey: .crossoverN)
-        try c.encode(floor, forKey: .floor)
-        try c.encode(command, forKey: .command)
-        try c.encode(caveats, forKey: .caveats)
+        self.command = command
+        caveats = r.caveats.map(wording.caveat)
     }
 }
 
 /// The options that shaped the analysis (beyond the fit's, which `fit` records).
-public struct AnalysisOptionsEntry: Codable, Sendable, Equatable {
+public struct AnalysisOptionsEntry: Codable, NullEncoded, Sendable, Equatable {
     public var alpha: Double?
     /// `--target-error` as given; null = the default (1 % of the label's standard deviation).
     public var targetErrorOption: Double?
+    /// `--exact-tolerance` as given; null = the default (10⁻³ × the target error).
+    public var exactToleranceOption: Double?
     /// `--op` strings as given.
     public var operations: [String]
     public var onlyListedOperations: Bool
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(alpha, forKey: .alpha)
-        try c.encode(targetErrorOption, forKey: .targetErrorOption)
-        try c.encode(operations, forKey: .operations)
-        try c.encode(onlyListedOperations, forKey: .onlyListedOperations)
-    }
 }
 
 /// Which tool and which bytes produced the document.
-public struct ProvenanceEntry: Codable, Sendable, Equatable {
+public struct ProvenanceEntry: Codable, NullEncoded, Sendable, Equatable {
     public var tool: String
     public var version: String?
     /// SHA-256 of the input file, lower-case hex; null when it was not computed.
@@ -365,13 +301,6 @@ public struct ProvenanceEntry: Codable, Sendable, Equatable {
         self.version = version
         self.inputSHA256 = inputSHA256
     }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(tool, forKey: .tool)
-        try c.encode(version, forKey: .version)
-        try c.encode(inputSHA256, forKey: .inputSHA256)
-    }
 }
 
 /// What `symdetect analyze --json` writes (SPEC §4), schema version 1.
@@ -380,7 +309,7 @@ public struct ProvenanceEntry: Codable, Sendable, Equatable {
 /// breakingOrder, breakingRMS, coverage, floors}], group{order, generators},
 /// recommendation{operations, scheme, gainFactor, crossoverN, command}. Everything else is an
 /// addition. Undefined and non-finite numbers are `null`; keys are never omitted.
-public struct AnalysisDocument: Codable, Sendable, Equatable {
+public struct AnalysisDocument: Codable, NullEncoded, Sendable, Equatable {
     public static let currentSchemaVersion = 1
 
     public var schemaVersion: Int
@@ -393,7 +322,12 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
     public var options: AnalysisOptionsEntry
     /// The tolerance on floors used for the verdicts, label units.
     public var targetError: Double?
+    /// Breaking whose naive floor is below this counts as exact, label units.
+    public var exactTolerance: Double?
+    /// Half a unit in the last written digit of the labels; null when undetermined.
+    public var labelResolution: Double?
     public var operations: [OperationEntry]
+    public var coincidentOperations: [CoincidentOperationEntry]
     public var group: GroupEntry
     public var planeRotations: [PlaneRotationEntry]
     public var learningCurve: LearningCurveEntry
@@ -403,7 +337,9 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
     /// - Parameters:
     ///   - input: the `input` section (the path as given on the command line).
     ///   - provenance: tool version and input digest, supplied by the caller (no I/O here).
-    public init(result: AnalysisResult, input: InputSection, provenance: ProvenanceEntry) {
+    ///   - context: the report context (units, the options the `augment` command repeats).
+    public init(result: AnalysisResult, input: InputSection, provenance: ProvenanceEntry, context: ReportContext) {
+        let wording = Wording(units: context.units)
         schemaVersion = Self.currentSchemaVersion
         self.provenance = provenance
         self.input = input
@@ -414,38 +350,33 @@ public struct AnalysisDocument: Codable, Sendable, Equatable {
         let configuration = result.configuration
         options = AnalysisOptionsEntry(alpha: finiteOrNil(configuration.alpha),
                                        targetErrorOption: configuration.targetError.flatMap(finiteOrNil),
-                                       operations: configuration.operations,
+                                       exactToleranceOption: configuration.exactTolerance.flatMap(finiteOrNil),
+                                       operations: configuration.operations.map(\.text),
                                        onlyListedOperations: configuration.onlyListedOperations)
         targetError = finiteOrNil(result.targetError)
-        operations = result.operations.map(OperationEntry.init)
+        exactTolerance = finiteOrNil(result.exactTolerance)
+        labelResolution = result.labelResolution.flatMap(finiteOrNil)
+        operations = result.operations.map {
+            OperationEntry($0, reason: wording.reason($0, alpha: configuration.alpha, names: result.featureNames))
+        }
+        coincidentOperations = result.coincidentOperations.map { CoincidentOperationEntry(name: $0.name, sameAs: $0.sameAs) }
         group = GroupEntry(result.group)
-        planeRotations = result.planeRotations.map { PlaneRotationEntry(plane: $0.plane, symmetry: $0.symmetry) }
+        planeRotations = result.planeRotations.map {
+            PlaneRotationEntry(plane: "\($0.axes.0),\($0.axes.1)", symmetry: Wording.rotation($0.symmetry))
+        }
+        let source: String
+        switch configuration.learningCurveSource {
+        case .assumed: source = "assumed"
+        case .measured: source = "measured" + (context.learningCurvePath.map { " (\($0))" } ?? "")
+        case .givenSlope: source = "given"
+        }
         learningCurve = LearningCurveEntry(prefactor: finiteOrNil(result.learningCurve.prefactor),
                                            slope: finiteOrNil(result.learningCurve.slope),
-                                           slopeSource: configuration.slopeSource)
-        recommendation = RecommendationEntry(result.recommendation)
-        warnings = result.warnings
+                                           slopeSource: source, measured: configuration.learningCurveSource == .measured)
+        recommendation = RecommendationEntry(result.recommendation, command: context.augmentCommand(result.recommendation), wording: wording)
+        warnings = result.warnings.map { Wording.warning($0, labelName: result.labelName) }
     }
 
     /// The document as deterministic JSON (see `DocumentEncoder`).
     public func jsonData() throws -> Data { try DocumentEncoder.encode(self) }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(schemaVersion, forKey: .schemaVersion)
-        try c.encode(provenance, forKey: .provenance)
-        try c.encode(input, forKey: .input)
-        try c.encode(fit, forKey: .fit)
-        try c.encode(labelSummary, forKey: .labelSummary)
-        try c.encode(transform, forKey: .transform)
-        try c.encode(modelAdequacy, forKey: .modelAdequacy)
-        try c.encode(options, forKey: .options)
-        try c.encode(targetError, forKey: .targetError)
-        try c.encode(operations, forKey: .operations)
-        try c.encode(group, forKey: .group)
-        try c.encode(planeRotations, forKey: .planeRotations)
-        try c.encode(learningCurve, forKey: .learningCurve)
-        try c.encode(recommendation, forKey: .recommendation)
-        try c.encode(warnings, forKey: .warnings)
-    }
 }

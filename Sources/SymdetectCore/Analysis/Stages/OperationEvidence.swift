@@ -1,0 +1,93 @@
+import Foundation
+
+/// Both tests of one operation and the floors estimated from each source of evidence, before
+/// any verdict (which needs every operation's p-value for Holm's correction).
+struct OperationEvidence {
+    let operation: SymmetryOperation
+    let taylor: TaylorInvarianceTest
+    let mirror: MirrorTest
+    let modelFloors: SchemeFloors
+    let mirrorFloors: SchemeFloors?
+    /// RMS over the samples of T(x) − T(g·x), label units.
+    let modelBreakingRMS: Double
+    /// Where the images fall, when the mirror test had too few of them inside the data.
+    let imageRegion: ImageRegion?
+
+    /// Everything the tests of every operation share.
+    struct Inputs {
+        let table: SampleTable
+        let outcome: FitOutcome
+        let scale: TestedScale
+        let context: MirrorContext
+        let alpha: Double
+        /// sd of the labels on the tested scale.
+        let testedSpread: Double
+        /// The centre is the fitted stationary point and the labels are tested as they are, so
+        /// the linear terms vanish by construction (see `TaylorInvarianceTest`).
+        let centerIsFitted: Bool
+    }
+
+    /// Tests the operations concurrently; the results come back in input order, so the output
+    /// does not depend on scheduling.
+    static func gather(_ operations: [SymmetryOperation], _ inputs: Inputs, progress: SynchronizedProgress) -> [OperationEvidence] {
+        var results = [OperationEvidence?](repeating: nil, count: operations.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            let slots = UnsafeMutableSendableBuffer(buffer)
+            DispatchQueue.concurrentPerform(iterations: operations.count) { k in
+                progress(.testing(operation: operations[k].name, index: k + 1, of: operations.count))
+                slots[k] = OperationEvidence(operations[k], inputs)
+            }
+        }
+        return results.map { $0! }
+    }
+
+    init(_ op: SymmetryOperation, _ inputs: Inputs) {
+        operation = op
+        taylor = TaylorInvarianceTest(fit: inputs.scale.fit, operation: op, alpha: inputs.alpha,
+                                      labelSpread: inputs.testedSpread, centerIsFitted: inputs.centerIsFitted)
+        mirror = MirrorTest(context: inputs.context, operation: op)
+        let fit = inputs.outcome.fit
+        modelFloors = ErrorFloorEstimator.modelBased(fit: fit, higherOrder: inputs.scale.higherOrderLabelFit, operation: op, table: inputs.table)
+        mirrorFloors = ErrorFloorEstimator.mirrorBased(test: mirror, fit: fit, table: inputs.table, operation: op)
+        modelBreakingRMS = Self.modelBreakingRMS(fit, op, inputs.table)
+        imageRegion = mirror.pValue == nil ? Self.imageRegion(op, inputs.context) : nil
+    }
+
+    /// RMS over the samples of T(x) − T(g·x) (first matrix of the operation), label units.
+    static func modelBreakingRMS(_ fit: TaylorFit, _ op: SymmetryOperation, _ table: SampleTable) -> Double {
+        let idx = ErrorFloorEstimator.sampleIndices(table.count, seed: 0xB4EA_0001)
+        var s = 0.0
+        for i in idx {
+            let x = table.point(i)
+            let u = zip(x, fit.center).map { $0 - $1 }
+            let img = zip(fit.center, op.matrix * u).map { $0 + $1 }
+            let d = fit.value(at: x) - fit.value(at: img)
+            s += d * d
+        }
+        return (s / Double(max(idx.count, 1))).squareRoot()
+    }
+
+    /// The range of the images g·xᵢ of the tested samples per coordinate, next to the data's.
+    static func imageRegion(_ op: SymmetryOperation, _ context: MirrorContext) -> ImageRegion {
+        let d = context.table.dimension
+        var lo = [Double](repeating: .infinity, count: d), hi = [Double](repeating: -.infinity, count: d)
+        for (t, i) in context.tested.enumerated() {
+            let g = op.matrices[t % op.matrices.count]
+            let u = zip(context.table.point(i), context.center).map { $0 - $1 }
+            let image = zip(context.center, g * u).map { $0 + $1 }
+            for j in 0..<d { lo[j] = min(lo[j], image[j]); hi[j] = max(hi[j], image[j]) }
+        }
+        let images = (0..<d).map { lo[$0] <= hi[$0] ? lo[$0]...hi[$0] : 0...0 }
+        return ImageRegion(imageRanges: images, dataRanges: context.table.ranges)
+    }
+}
+
+/// A buffer that concurrent iterations write to at distinct indices (each index once).
+struct UnsafeMutableSendableBuffer<Element>: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<Element>
+    init(_ base: UnsafeMutableBufferPointer<Element>) { self.base = base }
+    subscript(i: Int) -> Element {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
+    }
+}
