@@ -53,7 +53,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SymdetectCLITests",
-            dependencies: ["SymdetectCore"],
+            dependencies: ["SymdetectCore", "SymdetectReport"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

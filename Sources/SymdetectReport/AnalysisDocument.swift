@@ -109,6 +109,8 @@ public struct OperationEntry: Codable, NullEncoded, Sendable, Equatable {
     public var mirrorUsable: Int
     /// Fraction of usable pairs whose mirror residual exceeds the leave-one-out residual (½ under symmetry).
     public var mirrorExceedFraction: Double?
+    /// RMS of the mirror test's leave-one-out residuals, label units (its noise floor).
+    public var mirrorLooRms: Double?
     /// The floors used for the verdict and the recommendation, and where they came from ("taylor" or "mirror").
     public var floors: FloorsEntry
     public var floorSource: String
@@ -142,6 +144,7 @@ public struct OperationEntry: Codable, NullEncoded, Sendable, Equatable {
         mirrorTested = r.mirror.tested
         mirrorUsable = r.mirror.usable
         mirrorExceedFraction = r.mirror.exceedFraction.flatMap(finiteOrNil)
+        mirrorLooRms = r.mirror.looRMS.flatMap(finiteOrNil)
         floors = FloorsEntry(r.floors)
         floorSource = r.floorSource.rawValue
         modelFloors = FloorsEntry(r.modelFloors)
@@ -167,6 +170,7 @@ public struct OperationEntry: Codable, NullEncoded, Sendable, Equatable {
         case .mirrorCoverageTooLow: return "mirrorCoverageTooLow"
         case .modelInadequate: return "modelInadequate"
         case .taylorUndefined: return "taylorUndefined"
+        case .mirrorLacksResolution: return "mirrorLacksResolution"
         }
     }
 }

@@ -61,6 +61,8 @@ public struct Wording: Sendable {
             return "the mirror test has too little coverage (\(usable) of \(tested) images fall inside the data; it needs \(MirrorTest.minimumPairs))"
         case .modelInadequate: return "the Taylor model is not adequate"
         case .taylorUndefined: return "the Taylor test is undefined (no residual degrees of freedom)"
+        case let .mirrorLacksResolution(floor, target):
+            return "the mirror test's local predictions are too coarse to rule out a breaking that matters (the smallest naive floor it resolves, \(Self.f3(floor)), exceeds the target error \(Self.f3(target)) on the scale the tests ran on), so its finding no breaking is no evidence of exactness"
         }
     }
 
@@ -82,6 +84,9 @@ public struct Wording: Sendable {
                 let shown = beyond.prefix(3).joined(separator: "; ")
                 wants.append("samples where the images g·x fall: \(shown)" + (beyond.count > 3 ? "; and \(beyond.count - 3) more coordinates" : ""))
             }
+        }
+        if op.limitations.contains(where: { if case .mirrorLacksResolution = $0 { return true }; return false }) {
+            wants.append("denser samples, so that neighbours predict the label more closely than the target error")
         }
         if op.limitations.contains(.modelInadequate) || op.limitations.contains(.taylorUndefined) {
             wants.append("enough samples near the centre for a Taylor model without misfit")
@@ -115,7 +120,7 @@ public struct Wording: Sendable {
             case .degenerate: return "degenerate"
             }
         case .notConverged: return "not converged"
-        case .fallback: return "lowest sample (stationary-point search abandoned)"
+        case .fallback: return "lowest sample, stationary-point search abandoned"
         case .origin: return "origin"
         case .mean: return "mean"
         case .lowestSample: return "min"

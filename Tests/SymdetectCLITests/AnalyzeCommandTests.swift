@@ -1,5 +1,6 @@
 import Foundation
 import SymdetectCore
+import SymdetectReport
 import XCTest
 
 /// End-to-end tests of `symdetect analyze`: exit codes, files written (atomically, only on
@@ -72,7 +73,7 @@ final class AnalyzeCommandTests: XCTestCase {
         let recommendation = try XCTUnwrap(object["recommendation"] as? [String: Any])
         XCTAssertEqual(Set(recommendation.keys), ["operations", "scheme", "gainFactor", "crossoverN", "floor", "command", "caveats"])
         let curve = try XCTUnwrap(object["learningCurve"] as? [String: Any])
-        XCTAssertEqual(Set(curve.keys), ["prefactor", "slope", "slopeSource"])
+        XCTAssertEqual(Set(curve.keys), ["prefactor", "slope", "slopeSource", "measured"])
     }
 
     func testSameInputAndOptionsGiveIdenticalBytes() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SymdetectCore
+import SymdetectReport
 import XCTest
 
 /// `analyze --learning-curve FILE.json`: the measured power law replaces the default slope.

@@ -1,5 +1,6 @@
 import Foundation
 import SymdetectCore
+import SymdetectReport
 import XCTest
 
 /// End-to-end tests of `symdetect fit`: the built binary on files in a temporary directory.

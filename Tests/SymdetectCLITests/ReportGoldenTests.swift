@@ -1,5 +1,6 @@
 import Foundation
 import SymdetectCore
+import SymdetectReport
 import XCTest
 
 /// The committed example reports (reports/) against a fresh run of `scripts/regenerate-reports.sh`

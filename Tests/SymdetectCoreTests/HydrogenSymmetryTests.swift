@@ -10,18 +10,18 @@ final class HydrogenSymmetryTests: XCTestCase {
                file: StaticString = #filePath, line: UInt = #line) throws {
         let table = orbital.samples(count: 1500, seed: 7)
         let config = AnalysisConfiguration(fit: FitConfiguration(center: .origin, order: .fixed(4)),
-                                           operations: exact + broken, onlyListedOperations: true)
+                                           operations: (exact + broken).map { try! OperationSpec(parsing: $0) }, onlyListedOperations: true)
         let r = try Analyzer.run(table, config)
         XCTAssertEqual(r.transform, .log, file: file, line: line)
         let byName = Dictionary(uniqueKeysWithValues: r.operations.map { ($0.name, $0) })
         for name in exact {
             let o = try XCTUnwrap(byName[name])
-            XCTAssertEqual(o.verdict, .exact, "\(orbital.rawValue) \(name): \(o.reason)", file: file, line: line)
+            XCTAssertEqual(o.verdict, .exact, "\(orbital.rawValue) \(name): \(o.basis) \(o.limitations)", file: file, line: line)
             XCTAssertGreaterThan(o.coverage, 0.8, "\(orbital.rawValue) \(name)", file: file, line: line)
         }
         for name in broken {
             let o = try XCTUnwrap(byName[name])
-            XCTAssertEqual(o.verdict, .absent, "\(orbital.rawValue) \(name): \(o.reason)", file: file, line: line)
+            XCTAssertEqual(o.verdict, .absent, "\(orbital.rawValue) \(name): \(o.basis) \(o.limitations)", file: file, line: line)
         }
     }
 
@@ -50,8 +50,16 @@ final class HydrogenSymmetryTests: XCTestCase {
             let ops = ["rotate(x,y,180)", "rotate(x,y,120)", "rotate(x,y,90)", "rotate(x,y,60)", "rotate(x,y,*)"]
             let r = try Analyzer.run(orbital.samples(count: 1500, seed: 8),
                                      AnalysisConfiguration(fit: FitConfiguration(center: .origin, order: .fixed(4)),
-                                                           operations: ops, onlyListedOperations: true))
-            XCTAssertEqual(r.planeRotations.first { $0.plane == "x,y" }?.symmetry, expected, orbital.rawValue)
+                                                           operations: ops.map { try! OperationSpec(parsing: $0) }, onlyListedOperations: true))
+            XCTAssertEqual(r.planeRotations.first { $0.axes == ("x", "y") }.map { Self.symmetryName($0.symmetry) }, expected, orbital.rawValue)
+        }
+    }
+
+    static func symmetryName(_ r: RotationSymmetry) -> String {
+        switch r {
+        case .continuous: return "continuous"
+        case .cyclic(let n): return "C\(n)"
+        case .none: return "none"
         }
     }
 }

@@ -20,8 +20,7 @@ final class AnalysisReportTests: XCTestCase {
             v.append(x * x + 2 * y * y + 0.05 * y * y * y + 0.0005 * rng.nextGaussian())
         }
         let table = SampleTable(featureNames: ["x", "y"], labelName: "V", features: [xs, ys], labels: v)
-        var configuration = AnalysisConfiguration(fit: FitConfiguration(center: .auto, order: .fixed(4)),
-                                                  dataPath: "data/well.csv")
+        var configuration = AnalysisConfiguration(fit: FitConfiguration(center: .auto, order: .fixed(4)))
         configuration.targetError = 0.05
         return try! Analyzer.run(table, configuration)
     }()
@@ -53,7 +52,7 @@ final class AnalysisReportTests: XCTestCase {
         XCTAssertTrue(markdown.contains("`symdetect analyze data/well.csv --target-error 0.05`"))
         XCTAssertTrue(markdown.contains("0.05 eV (--target-error)"))
         XCTAssertTrue(markdown.contains("| rows | 300 |"))
-        if let command = Self.result.recommendation.command {
+        if let command = Self.context.augmentCommand(Self.result.recommendation) {
             XCTAssertTrue(markdown.contains("```sh\n\(command)\n```"))
         }
         XCTAssertFalse(markdown.contains("nan"), "no undefined numbers printed as nan")

@@ -37,6 +37,11 @@ public enum EvidenceLimitation: Sendable, Equatable {
     case modelInadequate
     /// The Taylor test has no p-value (no residual degrees of freedom, or nothing to test).
     case taylorUndefined
+    /// The mirror test's local predictions are too coarse to resolve a breaking that matters:
+    /// the smallest naive floor it could detect exceeds the target error (both on the tested
+    /// scale, where the target is the same fraction of the labels' spread). It can still show
+    /// breaking, but its silence is no evidence of exactness.
+    case mirrorLacksResolution(resolvableFloor: Double, target: Double)
 }
 
 /// What the verdict of one operation rests on (SPEC §2.6).

@@ -31,7 +31,9 @@ public enum Analyzer {
         let resolution = LabelResolution.estimate(table.labels)
         let tolerance = max(configuration.exactTolerance ?? AnalysisConfiguration.defaultExactToleranceFraction * target, resolution ?? 0)
         let curve = LearningCurveModel(prefactor: configuration.prefactor ?? labels.standardDeviation, slope: configuration.slope)
-        let rule = VerdictRule(alpha: configuration.alpha, targetError: target, exactTolerance: tolerance, adequacy: adequacy,
+        let testedTarget = scale.transform == .none ? target : target * testedSpread / max(labels.standardDeviation, .leastNormalMagnitude)
+        let rule = VerdictRule(alpha: configuration.alpha, targetError: target, testedTargetError: testedTarget,
+                               exactTolerance: tolerance, adequacy: adequacy,
                                convex: outcome.hessian.kind == .minimum, learningCurve: curve)
         let inputs = OperationEvidence.Inputs(
             table: table, outcome: outcome, scale: scale, context: context, alpha: configuration.alpha, testedSpread: testedSpread,

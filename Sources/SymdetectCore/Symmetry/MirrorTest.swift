@@ -142,8 +142,28 @@ public struct MirrorTest: Sendable {
     public let exceedFraction: Double?
     /// RMS(y(x) − y(g·x)) estimate in label units.
     public let breakingRMS: Double?
+    /// RMS of the leave-one-out residuals yᵢ − ŷ₋ᵢ(xᵢ) of the usable pairs, label units: the
+    /// local interpolation error plus noise the test must see a breaking through.
+    public let looRMS: Double?
 
     public static let minimumPairs = 20
+
+    /// The smallest breaking RMS(z(x) − z(g·x)) the sign test can resolve, on the tested scale
+    /// z (the label, or log y).
+    ///
+    /// With mirror residuals m = l′ + b (l′ distributed as the leave-one-out residual l, of RMS σ,
+    /// and b the breaking, of RMS β), Gaussian residuals give P(|m| > |l|) ≈ ½ + β²/(2πσ²) for
+    /// β ≪ σ. The sign test over n pairs (variance inflated by 2) resolves an excess of
+    /// z·√2/(2√n), so β_min = σ·(√2·π·z)^½·n^(−¼) with z = `resolutionZ` (one-sided 1 %,
+    /// about the level a Holm-adjusted α demands across a few operations). A test that cannot
+    /// resolve the breaking that matters says nothing about exactness: its silence is no evidence.
+    public var resolvableBreakingRMS: Double? {
+        guard usable >= Self.minimumPairs else { return nil }
+        let sigma = (pairs.map { $0.looResidual * $0.looResidual }.reduce(0, +) / Double(usable)).squareRoot()
+        return sigma * (2.0.squareRoot() * .pi * Self.resolutionZ).squareRoot() * pow(Double(usable), -0.25)
+    }
+
+    public static let resolutionZ = 2.33
 
     public init(context: MirrorContext, operation: SymmetryOperation) {
         let d = context.table.dimension
@@ -174,7 +194,7 @@ public struct MirrorTest: Sendable {
         self.tested = context.tested.count
         self.pairs = pairs
         guard pairs.count >= Self.minimumPairs else {
-            pValue = nil; exceedFraction = nil; breakingRMS = nil
+            pValue = nil; exceedFraction = nil; breakingRMS = nil; looRMS = nil
             return
         }
         let exceed = pairs.filter { abs($0.mirrorResidual) > abs($0.looResidual) }.count
@@ -193,5 +213,6 @@ public struct MirrorTest: Sendable {
             l2 += (p.label - p.looPrediction) * (p.label - p.looPrediction)
         }
         breakingRMS = (max(0, m2 - l2) / Double(pairs.count)).squareRoot()
+        looRMS = (l2 / Double(pairs.count)).squareRoot()
     }
 }

@@ -3,7 +3,10 @@
 /// 1. Which test may speak: the Taylor test where the model is adequate and it has a p-value;
 ///    the mirror test where at least `MirrorTest.minimumPairs` images fall inside the data.
 ///    Both: Bonferroni, p = min(1, 2·min(p_T, p_M)), the smaller decides. Neither: `inconclusive`.
-/// 2. Holm-adjusted p ≥ α: `exact` (no significant breaking).
+/// 2. Holm-adjusted p ≥ α: `exact` (no significant breaking) — but only if the deciding test
+///    could have resolved a breaking that matters. The mirror test alone cannot where the
+///    smallest naive floor it resolves (half its resolvable breaking RMS) exceeds the target
+///    error: then `inconclusive`.
 /// 3. Broken, but the naive floor (the RMS of the breaking) ≤ the exactness tolerance: `exact`.
 /// 4. Broken, and the lowest floor of the schemes that do not lean on the fitted odd terms
 ///    (`naive`, `hessian`) ≤ the target error: `approximate`; otherwise `absent`. With a good
@@ -12,6 +15,8 @@
 struct VerdictRule {
     let alpha: Double
     let targetError: Double
+    /// The target error on the tested scale: the same fraction of the tested labels' spread.
+    let testedTargetError: Double
     let exactTolerance: Double
     let adequacy: ModelAdequacy
     /// The centre is a minimum (the `hessian` scheme applies).
@@ -29,6 +34,9 @@ struct VerdictRule {
         var limitations: [EvidenceLimitation] = []
         if e.mirror.pValue == nil { limitations.append(.mirrorCoverageTooLow(usable: e.mirror.usable, tested: e.mirror.tested)) }
         if !adequacy.adequate { limitations.append(.modelInadequate) } else if e.taylor.pValue == nil { limitations.append(.taylorUndefined) }
+        if let resolvable = e.mirror.resolvableBreakingRMS, resolvable / 2 > testedTargetError {
+            limitations.append(.mirrorLacksResolution(resolvableFloor: resolvable / 2, target: testedTargetError))
+        }
         let pT = adequacy.adequate ? e.taylor.pValue : nil
         switch (pT, e.mirror.pValue) {
         case let (t?, m?): return Choice(decisive: m < t ? .mirror : .taylor, pValue: min(1, 2 * min(t, m)), limitations: limitations)
@@ -49,10 +57,16 @@ struct VerdictRule {
         let verdict: Verdict
         let basis: VerdictBasis
         let broken: Bool
+        let mirrorAlone = choice.decisive == .mirror && !(adequacy.adequate && e.taylor.pValue != nil)
+        let unresolved = mirrorAlone && choice.limitations.contains { if case .mirrorLacksResolution = $0 { return true }; return false }
         if choice.decisive == nil {
             (verdict, basis, broken) = (.inconclusive, .noEvidence, false)
         } else if (adjustedP ?? 1) >= alpha {
-            (verdict, basis, broken) = (.exact, .noSignificantBreaking, false)
+            if unresolved {
+                (verdict, basis, broken) = (.inconclusive, .noEvidence, false)
+            } else {
+                (verdict, basis, broken) = (.exact, .noSignificantBreaking, false)
+            }
         } else if let naive = floors.naive?.rmse, naive <= exactTolerance {
             (verdict, basis, broken) = (.exact, .negligibleBreaking(naiveFloor: naive, tolerance: exactTolerance), false)
         } else if let best, best.rmse <= targetError {
@@ -64,7 +78,8 @@ struct VerdictRule {
         let crossover: Double? = verdict == .approximate
             ? orbit.flatMap { n in best.flatMap { learningCurve.crossover(orbitSize: Double(n), floor: $0.rmse) } } : nil
         return OperationResult(
-            operation: e.operation, verdict: verdict, basis: basis, decidedBy: choice.decisive, limitations: choice.limitations,
+            operation: e.operation, verdict: verdict, basis: basis, decidedBy: verdict == .inconclusive ? nil : choice.decisive,
+            limitations: choice.limitations,
             taylor: e.taylor, mirror: e.mirror, pValue: choice.pValue, adjustedPValue: adjustedP,
             breakingOrder: broken ? e.taylor.breakingOrder : nil, breakingRMS: breakingRMS,
             modelFloors: e.modelFloors, mirrorFloors: e.mirrorFloors, floors: floors,

@@ -1,5 +1,6 @@
 import Foundation
 import SymdetectCore
+@testable import SymdetectReport
 import XCTest
 
 final class FitDocumentTests: XCTestCase {
