@@ -395,7 +395,7 @@ struct MarkdownReport {
         s += "leave-one-out prediction by a sign test). P-values are Holm-adjusted across operations. An operation is exact "
         s += "when no breaking is significant or its RMS is below the exactness tolerance, approximate when it is broken but some "
         s += "scheme's predicted RMSE floor stays within the target error, absent otherwise, and inconclusive when neither test can "
-        s += "speak (its images fall outside the data and the Taylor model is not adequate). Reflections along the Hessian's modes "
+        s += "speak (the Taylor model is not adequate, and the images fall outside the data or the local predictions are too coarse to resolve a breaking of the target size). Reflections along the Hessian's modes "
         s += "are built after the Hessian is symmetrized over the exact group of the coordinate operations. Floors are the RMS (and mean absolute value) of the label error each augmentation "
         s += "scheme leaves: y − y_s for `naive`, (y − h)_s for `hessian` (h the quadratic model), (y − T)_a for `taylor`. "
         s += "The learning curve e(N) = a·N^(−b) becomes √((a·(|G|N)^(−b))² + floor²) with augmentation; the crossover N* is "
