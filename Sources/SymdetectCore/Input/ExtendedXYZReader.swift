@@ -166,9 +166,21 @@ private struct FrameParser {
 
         // Atom lines.
         for atom in 0 ..< count {
-            guard let atomLine = try lines.next() else {
-                throw error(frame: frame, line: headerLine,
-                            "the file ends after \(atom) of the frame's \(count) atom lines (truncated frame)")
+            guard var atomLine = try lines.next() else {
+                throw truncatedFrame(frame: frame, line: headerLine, atomLines: atom, of: count)
+            }
+            if isBlankLine(atomLine) {
+                // Only blank lines to the end: the file stops early (reported as such); else a blank
+                // line sits inside the frame.
+                let blankLine = lines.lineNumber
+                repeat {
+                    guard let next = try lines.next() else {
+                        throw truncatedFrame(frame: frame, line: headerLine, atomLines: atom, of: count)
+                    }
+                    atomLine = next
+                } while isBlankLine(atomLine)
+                throw error(frame: frame, line: blankLine,
+                            "blank line where atom \(atom + 1) of \(count) was expected (the atom count says \(count))")
             }
             try parseAtomLine(atomLine, atom: atom, atomCount: count, layout: frameLayout, frame: frame)
         }
@@ -177,6 +189,11 @@ private struct FrameParser {
         frameCount += 1
         if frameCount == 1 { reserveFromFirstFrame() }
         return true
+    }
+
+    func truncatedFrame(frame: Int, line: Int, atomLines: Int, of count: Int) -> InputError {
+        error(frame: frame, line: line,
+              "the file ends after \(atomLines) of the frame's \(count) atom lines (truncated frame starting here)")
     }
 
     /// Sizes the columns once from the first frame's bytes, to avoid regrowth on large files.
@@ -231,7 +248,7 @@ private struct FrameParser {
         guard let energy = label else {
             let reason = labelText.withUTF8 { CSVNumberParser.rejectionReason($0) }
             throw error(frame: frame, line: line, columnName: labelEntry.key, text: labelText,
-                        "the label is \(reason == "not a number" ? "not a number" : reason)")
+                        "bad label value (\(reason))")
         }
 
         let propertiesIndex = entries.firstIndex(where: { $0.key == "Properties" })
@@ -293,10 +310,7 @@ private struct FrameParser {
         _ bytes: UnsafeBufferPointer<UInt8>, atom: Int, atomCount count: Int, layout: ExtendedXYZAtomLayout, frame: Int
     ) throws {
         let line = lines.lineNumber
-        guard let base = bytes.baseAddress, !isBlankLine(bytes) else {
-            throw error(frame: frame, line: line,
-                        "blank line where atom \(atom + 1) of \(count) was expected (the atom count says \(count))")
-        }
+        guard let base = bytes.baseAddress else { return }  // blank lines were refused before
         let columnCount = layout.columnCount
         var position = (0.0, 0.0, 0.0)
         var force = (0.0, 0.0, 0.0)
