@@ -201,7 +201,7 @@ final class ExtendedXYZReaderTests: XCTestCase {
     }
 
     func testNonNumericLabel() {
-        assertBadData("1\nenergy=abc\nHe 0 0 0\n", frame: 1, line: 2, contains: ["bad label value (not a number)", "(column 'energy')", "'abc'"])
+        assertBadData("1\nenergy=abc\nHe 0 0 0\n", frame: 1, line: 2, contains: ["the label energy is not usable: not a number", "'abc'"])
         assertBadData("1\nenergy=nan\nHe 0 0 0\n", frame: 1, line: 2, contains: ["NaN is not allowed"])
     }
 
@@ -238,7 +238,7 @@ final class ExtendedXYZReaderTests: XCTestCase {
         assertBadData("1\nenergy=1 \(lattice) pbc=\"T T T\"\nHe 0 0 0\n", frame: 1, line: 2,
                       contains: ["periodic frames are not supported"])
         assertBadData("1\nenergy=1\nHe 0 0 0\n1\nenergy=1 \(lattice) pbc=\"F F T\"\nHe 0 0 0\n", frame: 2, line: 5,
-                      contains: ["periodic frames are not supported", "'F F T'"])
+                      contains: ["periodic frames are not supported", "'pbc=\"F F T\"'"])
         // ASE reads a Lattice without pbc as periodic in all directions.
         assertBadData("1\nenergy=1 \(lattice)\nHe 0 0 0\n", frame: 1, line: 2,
                       contains: ["periodic frames are not supported", "Lattice without pbc"])

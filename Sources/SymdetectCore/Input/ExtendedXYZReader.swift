@@ -125,7 +125,7 @@ private struct FrameParser {
             throw error(frame: frame, line: headerLine, "a frame with 0 atoms")
         }
         if frameCount > 0 && count != atomCount {
-            throw error(frame: frame, line: headerLine, text: "\(count)",
+            throw error(frame: frame, line: headerLine,
                         "\(count) atoms, but frame 1 has \(atomCount) (every frame must have the same atoms)")
         }
 
@@ -247,8 +247,8 @@ private struct FrameParser {
         }
         guard let energy = label else {
             let reason = labelText.withUTF8 { CSVNumberParser.rejectionReason($0) }
-            throw error(frame: frame, line: line, columnName: labelEntry.key, text: labelText,
-                        "bad label value (\(reason))")
+            throw error(frame: frame, line: line, text: labelText,
+                        "the label \(labelEntry.key) is not usable: \(reason)")
         }
 
         let propertiesIndex = entries.firstIndex(where: { $0.key == "Properties" })
@@ -262,7 +262,7 @@ private struct FrameParser {
                 do {
                     frameLayout = try ExtendedXYZAtomLayout(properties: text, forcesNames: forcesNames)
                 } catch let failure as ExtendedXYZAtomLayout.LayoutError {
-                    throw error(frame: frame, line: line, columnName: "Properties", text: text, failure.reason)
+                    throw error(frame: frame, line: line, text: "Properties=" + text, failure.reason)
                 }
                 layout = frameLayout
             }
@@ -294,12 +294,12 @@ private struct FrameParser {
             case "T", "True", "true", "TRUE", "1": periodic = true
             case "F", "False", "false", "FALSE", "0": break
             default:
-                throw error(frame: frame, line: line, columnName: pbc.key, text: pbc.value,
-                            "pbc must be three of T/F (True/False)")
+                throw error(frame: frame, line: line, text: pbc.value,
+                            "\(pbc.key) must be three of T/F (True/False)")
             }
         }
         if periodic {
-            throw error(frame: frame, line: line, columnName: pbc.key, text: pbc.value,
+            throw error(frame: frame, line: line, text: "\(pbc.key)=\"\(pbc.value)\"",
                         "periodic frames are not supported (isolated molecules only: pbc=\"F F F\")")
         }
     }
