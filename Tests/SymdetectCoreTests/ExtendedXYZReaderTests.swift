@@ -362,6 +362,64 @@ final class ExtendedXYZReaderTests: XCTestCase {
         XCTAssertEqual(reports.last?.1, Int64(text.utf8.count))
     }
 
+    // MARK: - ASE oracle
+
+    /// `Fixtures/extxyz_ase.extxyz` was written by ASE and read back by ASE into
+    /// `extxyz_ase.json` (scripts/oracles/extxyz_check.py): every number must agree bit for bit
+    /// (both sides round correctly), and every comment-line key ASE keeps as info must be in
+    /// `extraInfo`, in order, with the value ASE parsed from it.
+    func testAgreesWithASE() throws {
+        let path = try XCTUnwrap(Bundle.module.url(forResource: "extxyz_ase", withExtension: "extxyz", subdirectory: "Fixtures")).path
+        let oracleURL = try XCTUnwrap(Bundle.module.url(forResource: "extxyz_ase", withExtension: "json", subdirectory: "Fixtures"))
+        let oracle = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: oracleURL)) as? [String: Any])
+        func doubles(_ key: String) throws -> [UInt64] {
+            try XCTUnwrap(oracle[key] as? [String]).map { try XCTUnwrap(Double($0), $0).bitPattern }
+        }
+
+        let frames = try ExtendedXYZReader.read(path: path)
+        XCTAssertEqual(frames.frameCount, 8)
+        XCTAssertEqual(frames.species, oracle["species"] as? [String])
+        XCTAssertEqual(frames.masses?.map(\.bitPattern), try doubles("masses"))
+        XCTAssertEqual(frames.positions.map(\.bitPattern), try doubles("positions"))
+        XCTAssertEqual(frames.forces?.map(\.bitPattern), try doubles("forces"))
+        XCTAssertEqual(frames.energies.map(\.bitPattern), try doubles("energies"))
+        XCTAssertEqual(frames.labelKey, "energy")
+
+        let info = try XCTUnwrap(oracle["info"] as? [[[String: Any]]])
+        XCTAssertEqual(info.count, frames.frameCount)
+        for (frame, (expected, entries)) in zip(info, frames.extraInfo).enumerated() {
+            // ASE takes pbc out of info; everything else stays, in file order.
+            XCTAssertEqual(entries.last, .init(key: "pbc", value: "F F F"), "frame \(frame)")
+            let kept = entries.filter { $0.key != "pbc" }
+            XCTAssertEqual(kept.map(\.key), expected.map { $0["key"] as? String ?? "?" }, "frame \(frame)")
+            for (entry, oracleEntry) in zip(kept, expected) {
+                let message = "frame \(frame) key \(entry.key): '\(entry.value)'"
+                switch oracleEntry["kind"] as? String {
+                case "str":
+                    XCTAssertEqual(entry.value, oracleEntry["value"] as? String, message)
+                case "int":
+                    XCTAssertEqual(Int(entry.value), oracleEntry["value"] as? Int, message)
+                case "bool":
+                    XCTAssertEqual(["T", "True", "true"].contains(entry.value), oracleEntry["value"] as? Bool, message)
+                case "float":
+                    XCTAssertEqual(Double(entry.value)?.bitPattern, (oracleEntry["value"] as? String).flatMap(Double.init)?.bitPattern, message)
+                case "floats":
+                    let values = entry.value.split(separator: " ").map { Double(String($0))?.bitPattern }
+                    let expectedValues = (oracleEntry["value"] as? [String] ?? []).map { Double($0)?.bitPattern }
+                    XCTAssertEqual(values, expectedValues, message)
+                default:
+                    XCTFail("unknown kind in \(oracleEntry)")
+                }
+            }
+        }
+
+        // The second label of the same file, as MACE would be told with --label REF_energy.
+        let reference = try ExtendedXYZReader.read(path: path, labelKey: "REF_energy")
+        XCTAssertEqual(reference.energies.map(\.bitPattern), try doubles("REF_energies"))
+        XCTAssertEqual(reference.forces, frames.forces)
+        XCTAssertEqual(reference.extraInfo[0].map(\.key), ["config_type", "step", "com_velocity", "converged", "note", "energy", "pbc"])
+    }
+
     // MARK: - CSV with --molecule
 
     func testMoleculeFromCSVTable() throws {
