@@ -242,6 +242,7 @@ final class ExtendedXYZReaderTests: XCTestCase {
         // ASE reads a Lattice without pbc as periodic in all directions.
         assertBadData("1\nenergy=1 \(lattice)\nHe 0 0 0\n", frame: 1, line: 2,
                       contains: ["periodic frames are not supported", "Lattice without pbc"])
+        assertBadData("1\nenergy=1 PBC=\"T F F\"\nHe 0 0 0\n", frame: 1, line: 2, contains: ["periodic frames are not supported"])
         // All directions open: an isolated molecule in a box is fine.
         XCTAssertEqual(try read("1\nenergy=1 \(lattice) pbc=\"F F F\"\nHe 0 0 0\n").frameCount, 1)
     }

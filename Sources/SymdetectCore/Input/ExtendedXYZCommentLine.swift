@@ -92,8 +92,16 @@ struct ExtendedXYZCommentLine {
     /// Index of the entry for `key`: an exact match first, else the first match ignoring case.
     func index(matching key: String) -> Int? {
         if let exact = entries.firstIndex(where: { $0.key == key }) { return exact }
-        let lowered = key.lowercased()
-        return entries.firstIndex(where: { $0.key.lowercased() == lowered })
+        return entries.firstIndex(where: { Self.equalIgnoringCase($0.key, key) })
+    }
+
+    /// `a == b` ignoring case; without allocating when both are ASCII (the usual keys).
+    static func equalIgnoringCase(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (a.utf8, b.utf8)
+        if x.elementsEqual(y) { return true }
+        guard x.allSatisfy({ $0 < 0x80 }) && y.allSatisfy({ $0 < 0x80 }) else { return a.lowercased() == b.lowercased() }
+        guard x.count == y.count else { return false }
+        return zip(x, y).allSatisfy { ($0 | 0x20) == ($1 | 0x20) && (($0 | 0x20) &- 0x61 < 26 || $0 == $1) }
     }
 
     @inline(__always)

@@ -252,7 +252,7 @@ private struct FrameParser {
         }
 
         let propertiesIndex = entries.firstIndex(where: { $0.key == "Properties" })
-            ?? entries.firstIndex(where: { $0.key.lowercased() == "properties" })
+            ?? entries.firstIndex(where: { ExtendedXYZCommentLine.equalIgnoringCase($0.key, "Properties") })
         let frameLayout: ExtendedXYZAtomLayout
         if let propertiesIndex {
             let text = entries[propertiesIndex].value
@@ -278,8 +278,8 @@ private struct FrameParser {
     /// Throws for a periodic frame: `pbc` with any true direction, or a `Lattice` without `pbc`
     /// (which ASE reads as periodic in all three directions).
     func refusePeriodic(_ entries: [MolecularFrames.InfoEntry], frame: Int, line: Int) throws {
-        let hasLattice = entries.contains { $0.key.lowercased() == "lattice" }
-        guard let pbc = entries.first(where: { $0.key.lowercased() == "pbc" }) else {
+        let hasLattice = entries.contains { ExtendedXYZCommentLine.equalIgnoringCase($0.key, "Lattice") }
+        guard let pbc = entries.first(where: { ExtendedXYZCommentLine.equalIgnoringCase($0.key, "pbc") }) else {
             if hasLattice {
                 throw error(frame: frame, line: line,
                             "periodic frames are not supported (a Lattice without pbc means periodic in all directions;"
