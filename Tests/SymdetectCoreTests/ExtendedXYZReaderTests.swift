@@ -421,6 +421,20 @@ final class ExtendedXYZReaderTests: XCTestCase {
         XCTAssertEqual(reference.extraInfo[0].map(\.key), ["config_type", "step", "com_velocity", "converged", "note", "energy", "pbc"])
     }
 
+    /// Random comment lines (keys, blanks, `=`, quotes, brackets, backslashes) split exactly as
+    /// ASE's comment-line grammar splits them (`Fixtures/extxyz_comment_cases.json`).
+    func testCommentLinesSplitAsASESplitsThem() throws {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "extxyz_comment_cases", withExtension: "json", subdirectory: "Fixtures"))
+        let cases = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
+        XCTAssertEqual(cases.count, 400)
+        for testCase in cases {
+            var text = try XCTUnwrap(testCase["text"] as? String)
+            let expected = try XCTUnwrap(testCase["pairs"] as? [[String]]).map { MolecularFrames.InfoEntry(key: $0[0], value: $0[1]) }
+            let entries = try text.withUTF8 { try ExtendedXYZCommentLine($0).entries }
+            XCTAssertEqual(entries, expected, text.debugDescription)
+        }
+    }
+
     // MARK: - CSV with --molecule
 
     func testMoleculeFromCSVTable() throws {

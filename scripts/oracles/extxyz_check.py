@@ -19,6 +19,15 @@ rounded, and compares bit for bit: Python's ``float()`` rounds correctly too,
 so the Swift reader must agree exactly.  ``info`` lists each frame's keys in
 file order with ASE's type for the value (str, int, float, bool, floats).
 
+It also writes ``extxyz_comment_cases.json``: random comment lines made of
+keys, blanks, ``=``, quotes, brackets and backslashes, each with the
+``key=value`` texts that ASE's comment-line grammar (the character loop of
+``ase.io.extxyz.key_val_str_to_dict``, reproduced in ``ase_comment_pairs``
+because ASE converts the values to numbers right after it) gives for it.
+Lines whose delimiters are left open are skipped (the Swift reader refuses
+them), and so are lines with an empty delimited part (``""``), where the Swift
+reader deliberately differs (see ExtendedXYZCommentLine).
+
 Usage:
     pip install ase
     python3 scripts/oracles/extxyz_check.py
@@ -37,6 +46,7 @@ from ase.io import read, write
 FIXTURES = Path(__file__).resolve().parents[2] / "Tests" / "SymdetectCoreTests" / "Fixtures"
 XYZ = FIXTURES / "extxyz_ase.extxyz"
 ORACLE = FIXTURES / "extxyz_ase.json"
+COMMENT_CASES = FIXTURES / "extxyz_comment_cases.json"
 
 # Methanol, Å (C, H, H, H, O, H).
 REFERENCE = np.array([
@@ -83,6 +93,67 @@ def info_entry(key: str, value) -> dict:
     return {"key": key, "kind": "str", "value": str(value)}
 
 
+def ase_comment_pairs(string: str) -> list[list[str]] | None:
+    """The (key, value) texts of a comment line, by the character loop of ASE's
+    key_val_str_to_dict (ASE 3.22-3.29) before its type conversion; None when a
+    delimiter is never closed."""
+    delimiters = {"'": "'", '"': '"', "{": "}", "[": "]"}
+    kv_pairs: list[list[list[str]]] = [[[]]]
+    cur_delimiter = None
+    escaped = False
+    for char in string.strip():
+        if escaped:
+            kv_pairs[-1][-1].append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif cur_delimiter:
+            if char == cur_delimiter:
+                cur_delimiter = None
+            else:
+                kv_pairs[-1][-1].append(char)
+        elif char in delimiters:
+            cur_delimiter = delimiters[char]
+        elif char.isspace():
+            if kv_pairs == [[[]]] or kv_pairs[-1][-1] == []:
+                continue
+            kv_pairs.append([[]])
+        elif char == "=":
+            if kv_pairs[-1] == [[]]:
+                del kv_pairs[-1]
+            kv_pairs[-1].append([])
+        else:
+            kv_pairs[-1][-1].append(char)
+    if cur_delimiter:
+        return None
+    pairs = []
+    for kv in kv_pairs:
+        if len(kv) == 1:
+            key, value = "".join(kv[0]), "T"
+        else:
+            key, value = "".join(kv[0]), "=".join("".join(x) for x in kv[1:])
+        if key or value != "T":
+            pairs.append([key, value])
+    return pairs
+
+
+def comment_cases(count: int = 400) -> list[dict]:
+    rng = np.random.default_rng(7)
+    pieces = ["a", "b", "energy", "1.5", " ", "  ", "\t", "=", '"', "'", "\\", "[", "]", "{", "}", "x y", "β"]
+    cases = []
+    while len(cases) < count:
+        text = "".join(pieces[i] for i in rng.integers(0, len(pieces), size=int(rng.integers(1, 14))))
+        if any(empty in text for empty in ['""', "''", "[]", "{}"]):
+            continue
+        try:
+            pairs = ase_comment_pairs(text)
+        except IndexError:  # ASE fails on a line that starts with "="
+            continue
+        if pairs is not None:
+            cases.append({"text": text, "pairs": pairs})
+    return cases
+
+
 def main() -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
     write(XYZ, frames(), format="extxyz")
@@ -99,7 +170,10 @@ def main() -> None:
         "info": [[info_entry(k, v) for k, v in atoms.info.items()] for atoms in back],
     }
     ORACLE.write_text(json.dumps(oracle, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {XYZ.name} ({len(back)} frames) and {ORACLE.name}")
+    cases = comment_cases()
+    lines = ",\n".join(json.dumps(case, ensure_ascii=False) for case in cases)
+    COMMENT_CASES.write_text("[\n" + lines + "\n]\n", encoding="utf-8")
+    print(f"wrote {XYZ.name} ({len(back)} frames), {ORACLE.name} and {COMMENT_CASES.name} ({len(cases)} lines)")
 
 
 if __name__ == "__main__":

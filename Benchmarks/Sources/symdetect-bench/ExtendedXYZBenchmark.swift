@@ -54,10 +54,13 @@ private func generatedExtendedXYZ(frames: Int) throws -> String {
     ]
     var text = ""
     text.reserveCapacity(1 << 16)
-    var cell = [CChar](repeating: 0, count: 64)
+    /// `%16.8f`.
     func fixed(_ value: Double) -> String {
-        _ = snprintf(ptr: &cell, 64, "%16.8f", value)
-        return String(cString: cell)
+        let scaled = Int64((abs(value) * 1e8).rounded())
+        let fraction = String(scaled % 100_000_000)
+        let body = (value < 0 && scaled != 0 ? "-" : "") + "\(scaled / 100_000_000)."
+            + String(repeating: "0", count: 8 - fraction.count) + fraction
+        return String(repeating: " ", count: max(0, 16 - body.count)) + body
     }
     for frame in 0 ..< frames {
         let energy = -3125.0 + Double.random(in: -1 ... 1, using: &generator)

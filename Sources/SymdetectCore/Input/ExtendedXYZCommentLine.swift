@@ -20,67 +20,106 @@ struct ExtendedXYZCommentLine {
     /// Parses the bytes of the comment line (UTF-8; the delimiters are ASCII, so bytes of
     /// multi-byte characters are copied through untouched).
     ///
+    /// ASE collects a list of pairs, each a list of parts (the key, then one part per `=`), and
+    /// joins the value parts with `=`. The same result is built here in two byte buffers: a `=`
+    /// after the first one is appended to the value literally, and a pair ended by a blank is
+    /// emitted only when the next pair starts, because a `=` right after the blank (`key =value`)
+    /// reopens it.
+    ///
     /// One deliberate difference from ASE: an empty quoted value (`a="" b=1`) ends its pair at the
     /// next blank, where ASE would append `b` to it.
     init(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        // As in ASE: a list of pairs, each a list of parts (key, then one part per `=`).
-        var pairs: [[[UInt8]]] = [[[]]]
-        // The current part was opened by a delimiter, so it is a (possibly empty) value.
-        var partIsQuoted = false
+        var entries: [MolecularFrames.InfoEntry] = []
+        var key: [UInt8] = []
+        var value: [UInt8] = []
+        key.reserveCapacity(32)
+        value.reserveCapacity(bytes.count)
+        var hasValue = false
+        // Nothing collected since the start of the pair or the last `=`, and no delimiter seen.
+        var partIsEmpty = true
+        // A blank ended the pair; it is emitted when the next one starts.
+        var pairEnded = false
         var closing: UInt8 = 0
         var openedAt = 0
         var escaped = false
 
-        @inline(__always) func append(_ byte: UInt8) {
-            pairs[pairs.count - 1][pairs[pairs.count - 1].count - 1].append(byte)
+        @inline(__always)
+        func emit(_ entries: inout [MolecularFrames.InfoEntry], _ key: inout [UInt8], _ value: inout [UInt8], _ hasValue: inout Bool) {
+            if hasValue || !key.isEmpty {
+                entries.append(.init(
+                    key: String(decoding: key, as: UTF8.self),
+                    value: hasValue ? String(decoding: value, as: UTF8.self) : "T"))
+            }
+            key.removeAll(keepingCapacity: true)
+            value.removeAll(keepingCapacity: true)
+            hasValue = false
         }
 
-        for (offset, byte) in bytes.enumerated() {
+        // As ASE, strip the line first (so a trailing escaped blank is dropped).
+        var first = 0
+        var end = bytes.count
+        while first < end && Self.isBlank(bytes[first]) { first += 1 }
+        while end > first && Self.isBlank(bytes[end - 1]) { end -= 1 }
+        for offset in first ..< end {
+            let byte = bytes[offset]
+            let kind: UInt8  // 0 literal, 1 blank, 2 equals, 3 backslash, 4 opening delimiter
             if escaped {
-                append(byte)
+                kind = 0
                 escaped = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaped = true
             } else if closing != 0 {
-                if byte == closing { closing = 0 } else { append(byte) }
-            } else if let close = Self.closingDelimiter(byte) {
-                closing = close
-                openedAt = offset
-                partIsQuoted = true
-            } else if Self.isBlank(byte) {
-                // A blank ends the pair unless its current part is still empty, so that
-                // `key = value` is one pair.
-                let last = pairs[pairs.count - 1]
-                if last[last.count - 1].isEmpty && !partIsQuoted { continue }
-                pairs.append([[]])
-                partIsQuoted = false
-            } else if byte == UInt8(ascii: "=") {
-                // `key =value`: the blank opened an empty pair; `=` belongs to the previous one.
-                if pairs.count > 1 && pairs[pairs.count - 1].count == 1 && pairs[pairs.count - 1][0].isEmpty {
-                    pairs.removeLast()
+                if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    continue
                 }
-                pairs[pairs.count - 1].append([])
-                partIsQuoted = false
+                if byte == closing {
+                    closing = 0
+                    continue
+                }
+                kind = 0
             } else {
-                append(byte)
+                switch byte {
+                case UInt8(ascii: "\\"): kind = 3
+                case UInt8(ascii: "="): kind = 2
+                case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "{"), UInt8(ascii: "["): kind = 4
+                default: kind = Self.isBlank(byte) ? 1 : 0
+                }
+            }
+            if kind == 1 {
+                // A blank ends the pair unless its current part is still empty (`key = value`).
+                if !partIsEmpty { pairEnded = true }
+                continue
+            }
+            if pairEnded {
+                pairEnded = false
+                if kind == 2 {
+                    // `key =value`: the `=` belongs to the pair the blank ended.
+                    if hasValue { value.append(byte) } else { hasValue = true }
+                    partIsEmpty = true
+                    continue
+                }
+                emit(&entries, &key, &value, &hasValue)
+                partIsEmpty = true
+            }
+            switch kind {
+            case 2:
+                if hasValue { value.append(byte) } else { hasValue = true }
+                partIsEmpty = true
+            case 3:
+                escaped = true
+            case 4:
+                closing = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : byte
+                openedAt = offset
+                partIsEmpty = false
+            default:
+                if hasValue { value.append(byte) } else { key.append(byte) }
+                partIsEmpty = false
             }
         }
         if closing != 0 {
             let character = Character(Unicode.Scalar(bytes[openedAt]))
             throw ParseError.unclosedDelimiter(character: character, offset: openedAt + 1)
         }
-        var entries: [MolecularFrames.InfoEntry] = []
-        entries.reserveCapacity(pairs.count)
-        for pair in pairs {
-            let key = String(decoding: pair[0], as: UTF8.self)
-            if pair.count == 1 {
-                // A flag, or the empty pair a trailing blank leaves behind.
-                if !key.isEmpty { entries.append(.init(key: key, value: "T")) }
-            } else {
-                let value = pair[1...].map { String(decoding: $0, as: UTF8.self) }.joined(separator: "=")
-                entries.append(.init(key: key, value: value))
-            }
-        }
+        emit(&entries, &key, &value, &hasValue)
         self.entries = entries
     }
 
@@ -91,8 +130,12 @@ struct ExtendedXYZCommentLine {
 
     /// Index of the entry for `key`: an exact match first, else the first match ignoring case.
     func index(matching key: String) -> Int? {
+        Self.index(in: entries, matching: key)
+    }
+
+    static func index(in entries: [MolecularFrames.InfoEntry], matching key: String) -> Int? {
         if let exact = entries.firstIndex(where: { $0.key == key }) { return exact }
-        return entries.firstIndex(where: { Self.equalIgnoringCase($0.key, key) })
+        return entries.firstIndex(where: { equalIgnoringCase($0.key, key) })
     }
 
     /// `a == b` ignoring case; without allocating when both are ASCII (the usual keys).
@@ -107,15 +150,5 @@ struct ExtendedXYZCommentLine {
     @inline(__always)
     static func isBlank(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0B || byte == 0x0C
-    }
-
-    private static func closingDelimiter(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "\""): return UInt8(ascii: "\"")
-        case UInt8(ascii: "'"): return UInt8(ascii: "'")
-        case UInt8(ascii: "{"): return UInt8(ascii: "}")
-        case UInt8(ascii: "["): return UInt8(ascii: "]")
-        default: return nil
-        }
     }
 }

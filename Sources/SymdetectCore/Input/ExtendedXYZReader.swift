@@ -220,18 +220,17 @@ private struct FrameParser {
     mutating func parseComment(
         _ comment: UnsafeBufferPointer<UInt8>, frame: Int, line: Int
     ) throws -> (Double, [MolecularFrames.InfoEntry], ExtendedXYZAtomLayout) {
-        let parsed: ExtendedXYZCommentLine
+        var entries: [MolecularFrames.InfoEntry]
         do {
-            parsed = try ExtendedXYZCommentLine(comment)
+            entries = try ExtendedXYZCommentLine(comment).entries
         } catch let ExtendedXYZCommentLine.ParseError.unclosedDelimiter(character, offset) {
             throw error(frame: frame, line: line, text: String(decoding: comment, as: UTF8.self),
                         "the comment line has a \(character) at character \(offset) that is never closed")
         }
-        let entries = parsed.entries
 
         try refusePeriodic(entries, frame: frame, line: line)
 
-        guard let labelIndex = parsed.index(matching: labelKey) else {
+        guard let labelIndex = ExtendedXYZCommentLine.index(in: entries, matching: labelKey) else {
             let keys = entries.map(\.key).filter { !$0.isEmpty }
             let present = keys.isEmpty
                 ? "the comment line has no key=value pairs"
@@ -270,9 +269,14 @@ private struct FrameParser {
             frameLayout = defaultLayout
         }
 
-        var info = entries
-        for index in [labelIndex, propertiesIndex].compactMap({ $0 }).sorted(by: >) { info.remove(at: index) }
-        return (energy, info, frameLayout)
+        // The rest is the frame's info (removed in place: `entries` is not shared).
+        if let propertiesIndex {
+            entries.remove(at: max(labelIndex, propertiesIndex))
+            entries.remove(at: min(labelIndex, propertiesIndex))
+        } else {
+            entries.remove(at: labelIndex)
+        }
+        return (energy, entries, frameLayout)
     }
 
     /// Throws for a periodic frame: `pbc` with any true direction, or a `Lattice` without `pbc`
@@ -287,6 +291,7 @@ private struct FrameParser {
             }
             return
         }
+        if pbc.value == "F F F" { return }
         let flags = pbc.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
         var periodic = false
         for flag in flags {
