@@ -138,11 +138,11 @@ struct ExtendedXYZCommentLine {
         return entries.firstIndex(where: { equalIgnoringCase($0.key, key) })
     }
 
-    /// `a == b` ignoring case; without allocating when both are ASCII (the usual keys).
+    /// `a == b` ignoring case. When `b` (the key looked for) is ASCII, ASCII letters are folded
+    /// byte by byte without allocating; otherwise both are lowercased.
     static func equalIgnoringCase(_ a: String, _ b: String) -> Bool {
         let (x, y) = (a.utf8, b.utf8)
-        if x.elementsEqual(y) { return true }
-        guard x.allSatisfy({ $0 < 0x80 }) && y.allSatisfy({ $0 < 0x80 }) else { return a.lowercased() == b.lowercased() }
+        guard y.allSatisfy({ $0 < 0x80 }) else { return a.lowercased() == b.lowercased() }
         guard x.count == y.count else { return false }
         return zip(x, y).allSatisfy { ($0 | 0x20) == ($1 | 0x20) && (($0 | 0x20) &- 0x61 < 26 || $0 == $1) }
     }
