@@ -29,11 +29,11 @@ func runExtendedXYZBenchmark(_ arguments: BenchmarkArguments) throws {
         }
         rates.append(Double(frameCount) / seconds)
         throughputs.append(megabytes / seconds)
-        print("  run \(run): \(String(seconds, decimals: 3)) s, \(String(Double(frameCount) / seconds, decimals: 0)) frames/s,"
+        print("  run \(run): \(String(seconds, decimals: 3)) s, \(Int((Double(frameCount) / seconds).rounded())) frames/s,"
               + " \(String(megabytes / seconds, decimals: 1)) MB/s")
     }
-    print("xyz: best \(String(rates.max()!, decimals: 0)) frames/s (\(String(throughputs.max()!, decimals: 1)) MB/s),"
-          + " median \(String(median(rates), decimals: 0)) frames/s")
+    print("xyz: best \(Int(rates.max()!.rounded())) frames/s (\(String(throughputs.max()!, decimals: 1)) MB/s),"
+          + " median \(Int(median(rates).rounded())) frames/s")
 }
 
 /// A trajectory of formaldehyde (C, O, H, H) as ASE writes it: `Properties=species:S:1:pos:R:3:forces:R:3`,
