@@ -20,6 +20,10 @@ let usage = """
       csv [--rows N] [--repeat K]   read a generated CSV of N rows x 4 columns of 17-digit numbers
                                     (default N = 1200000, about 100 MB) K times (default 3) with
                                     CSVReader.read and print MB/s (best and median)
+      xyz [--frames N] [--repeat K] read a generated extended-XYZ trajectory of N frames of a
+                                    4-atom molecule with forces (default N = 100000, about 55 MB)
+                                    K times (default 3) with ExtendedXYZReader.read and print
+                                    frames/s and MB/s
       fit [--rows N]                order-4 Taylor fit (centre auto) of N rows x 3 coordinates
                                     (default 1000000)
       analyze [--rows N]            the whole analysis, default operations, N rows x 3
@@ -36,6 +40,8 @@ do {
     switch arguments.command {
     case "csv":
         try runCSVBenchmark(arguments)
+    case "xyz":
+        try runExtendedXYZBenchmark(arguments)
     case "fit":
         try runFitBenchmark(arguments)
     case "analyze":
