@@ -8,7 +8,7 @@ public enum MoleculeError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidMass(atom: Int, mass: Double)
     /// A NaN or infinity in the named input.
     case nonFinite(what: String)
-    /// A mode whose harmonic frequency is exactly zero has no dimensionless normal coordinate.
+    /// A mode whose harmonic frequency vanishes (to rounding) has no dimensionless normal coordinate.
     case vanishingFrequency(mode: Int)
 
     public var description: String {

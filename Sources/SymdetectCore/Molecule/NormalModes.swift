@@ -43,7 +43,9 @@ public struct NormalModes: Sendable {
     public let massWeightedModes: Matrix
     /// M^{−1/2} B L: 3N × n; column k is the Cartesian displacement (L) per unit Qₖ (√u·L).
     public let cartesianModes: Matrix
-    /// γₖ = ∂qₖ/∂Qₖ, 1/(√u·L); 0 for a mode of exactly zero frequency.
+    /// γₖ = ∂qₖ/∂Qₖ, 1/(√u·L); 0 for a vanishing mode (|λₖ| ≤ 1e-10 max |λ|, i.e. a wavenumber
+    /// below 1e-5 of the largest), whose dimensionless coordinate is undefined: the maps to and
+    /// from q then throw `MoleculeError.vanishingFrequency`.
     public let dimensionlessScales: [Double]
     /// The Hessian in dimensionless normal coordinates, diagonal: ±ħ|ωₖ| in the energy unit
     /// (the sign of λₖ). Equal to `wavenumbers` when the energy unit is cm⁻¹.
@@ -118,11 +120,14 @@ public struct NormalModes: Sendable {
         let lengthM = lengthUnit.meters
         let omegaSquaredPerLambda = energyUnit.joules / (c.atomicMassConstant * lengthM * lengthM)
         var nus: [Double] = [], scales: [Double] = [], quanta: [Double] = []
+        let largest = eigen.eigenvalues.map(abs).max() ?? 0
         for lambda in eigen.eigenvalues {
             let omega = (abs(lambda) * omegaSquaredPerLambda).squareRoot()
             let sign: Double = lambda < 0 ? -1 : 1
             nus.append(sign * omega / (2 * Double.pi * c.speedOfLight) / 100)
-            scales.append((omega * c.atomicMassConstant / c.reducedPlanck).squareRoot() * lengthM)
+            // A rounding-level eigenvalue (an uncoupled direction) has no meaningful γ.
+            let vanishing = abs(lambda) <= Self.vanishingEigenvalueRatio * largest
+            scales.append(vanishing ? 0 : (omega * c.atomicMassConstant / c.reducedPlanck).squareRoot() * lengthM)
             quanta.append(sign * c.reducedPlanck * omega / energyUnit.joules)
         }
         wavenumbers = nus
@@ -191,6 +196,9 @@ public struct NormalModes: Sendable {
     }
 
     // MARK: Internals
+
+    /// |λₖ| / max |λ| at or below which a mode counts as vanishing.
+    static let vanishingEigenvalueRatio = 1e-10
 
     private func checkCount(_ v: [Double], _ what: String) throws {
         guard v.count == count else { throw MoleculeError.sizeMismatch(what: what, expected: count, got: v.count) }

@@ -39,8 +39,8 @@ public struct VibrationalBasis: Sendable {
     public var atomCount: Int { reference.atomCount }
 
     /// `linearityTolerance` is relative: the reference is linear when its smallest principal
-    /// moment is at most that fraction of its largest. The default 1e-6 accepts linear structures
-    /// bent by up to about 1e-3 rad (a geometry printed with 6 decimals is far inside it).
+    /// moment is at most that fraction of its largest. The default 1e-6 treats CO₂ bent by less
+    /// than about 0.2° as linear (a linear geometry printed with 6 decimals is far inside it).
     public init(reference: EckartReference, linearityTolerance: Double = 1e-6) throws {
         self.reference = reference
         let n3 = 3 * reference.atomCount
