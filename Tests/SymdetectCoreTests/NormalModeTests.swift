@@ -134,6 +134,75 @@ final class NormalModeTests: XCTestCase {
         }
     }
 
+    /// Listing the atoms in another order (and permuting the Hessian alike) changes nothing.
+    func testAtomOrderDoesNotChangeFrequencies() throws {
+        let mol = F.randomMolecule(seed: 13)
+        let hessian = F.hessian(F.springNetwork(mol.positions, seed: 14))
+        let base = try Self.modes(mol, hessian: hessian)
+        let order = [4, 0, 6, 2, 1, 5, 3]
+        let species = order.map { mol.species[$0] }
+        let positions = order.flatMap { Array(mol.positions[(3 * $0)..<(3 * $0 + 3)]) }
+        let index = order.flatMap { [3 * $0, 3 * $0 + 1, 3 * $0 + 2] }
+        let permuted = index.map { i in index.map { j in hessian[i][j] } }
+        let other = try Self.modes(F.Molecule(species: species, positions: positions), hessian: permuted)
+        for (a, b) in zip(other.wavenumbers, base.wavenumbers) { XCTAssertEqual(a, b, accuracy: 1e-10 * b) }
+    }
+
+    /// Linear CO₂: the stretches' dimensionless coordinates do not depend on the frame's
+    /// orientation; the bend pair's do only up to a rotation within the pair (the rotation about
+    /// the molecular axis is free), so q₁² + q₂² does not.
+    func testLinearMoleculeCoordinatesUpToRotationOfTheBendPair() throws {
+        let mol = F.carbonDioxide
+        var terms = [F.stretch(1, 0, at: mol.positions, k: 100), F.stretch(1, 2, at: mol.positions, k: 100)]
+        for axis in 0..<2 {
+            var b = [Double](repeating: 0, count: 9)
+            b[axis] = 1 / 1.16; b[6 + axis] = 1 / 1.16; b[3 + axis] = -2 / 1.16
+            terms.append(F.InternalTerm(b: b, k: 3.5))
+        }
+        let modes = try Self.modes(mol, hessian: F.hessian(terms))
+        var rng = SeededGenerator(seed: 15)
+        let distorted = mol.positions.map { $0 + 0.03 * rng.nextGaussian() }
+        let q = try modes.dimensionlessCoordinates(of: distorted)
+        for _ in 0..<5 {
+            let moved = F.move(distorted, rotation: F.randomRotation(&rng), translation: [1, 2, 3])
+            let qm = try modes.dimensionlessCoordinates(of: moved)
+            XCTAssertEqual(qm[2], q[2], accuracy: 1e-10)
+            XCTAssertEqual(qm[3], q[3], accuracy: 1e-10)
+            XCTAssertEqual(qm[0] * qm[0] + qm[1] * qm[1], q[0] * q[0] + q[1] * q[1], accuracy: 1e-10)
+            let alignment = try modes.basis.reference.align(moved)
+            XCTAssertLessThan(F.maxAbs(try modes.cartesian(fromDimensionless: qm, placedAs: alignment), moved), 1e-10)
+        }
+    }
+
+    /// ∂E/∂q from Cartesian forces against central differences of the exact spring-network
+    /// energy along q, and back to the Cartesian gradient.
+    func testDimensionlessGradientMatchesFiniteDifferences() throws {
+        var rng = SeededGenerator(seed: 19)
+        for mol in [F.water, F.ammonia] {
+            let n = mol.atomCount
+            let k = (0..<(n * (n - 1) / 2)).map { _ in rng.uniform(5, 40) }
+            var terms: [F.InternalTerm] = []
+            var idx = 0
+            for i in 0..<n { for j in (i + 1)..<n { terms.append(F.stretch(i, j, at: mol.positions, k: k[idx])); idx += 1 } }
+            let modes = try Self.modes(mol, hessian: F.hessian(terms))
+            let frame = F.move(mol.positions.map { $0 + 0.03 * rng.nextGaussian() }, rotation: F.randomRotation(&rng), translation: [0, 1, 0])
+            let alignment = try modes.basis.reference.align(frame)
+            let labGradient = VibrationalBasisTests.springEnergy(frame, reference: mol.positions, k: k).gradient
+            let gq = try modes.dimensionlessGradient(fromCartesianGradient: labGradient, alignment: alignment)
+            let q = try modes.dimensionlessCoordinates(of: frame)
+            let h = 1e-4
+            for j in 0..<modes.count {
+                var qp = q, qm = q
+                qp[j] += h; qm[j] -= h
+                let ep = VibrationalBasisTests.springEnergy(try modes.cartesian(fromDimensionless: qp), reference: mol.positions, k: k).energy
+                let em = VibrationalBasisTests.springEnergy(try modes.cartesian(fromDimensionless: qm), reference: mol.positions, k: k).energy
+                XCTAssertEqual(gq[j], (ep - em) / (2 * h), accuracy: 1e-8 + 1e-6 * abs(gq[j]), "\(mol.species) q\(j + 1)")
+            }
+            let back = try modes.cartesianGradient(fromDimensionlessGradient: gq, at: q)
+            XCTAssertLessThan(F.maxAbs(alignment.toFrame.apply(toVectors: back), labGradient), 1e-10)
+        }
+    }
+
     func testVibrationalHessianGivesTheSameModes() throws {
         let mol = F.ammonia
         let cartesian = try Self.modes(mol, hessian: F.hessian(F.springNetwork(mol.positions, seed: 6)))

@@ -101,6 +101,22 @@ final class VibrationalBasisTests: XCTestCase {
         }
     }
 
+    /// For a non-linear molecule the coordinates of a frame do not depend on where the frame
+    /// sits or how it is turned.
+    func testCoordinatesDoNotDependOnTheFrameOrientation() throws {
+        var rng = SeededGenerator(seed: 41)
+        for mol in [F.water, F.ammonia, F.randomMolecule(seed: 12)] {
+            let basis = try VibrationalBasis(reference: try EckartReference(positions: mol.positions, masses: mol.masses))
+            let distorted = mol.positions.map { $0 + 0.05 * rng.nextGaussian() }
+            let s = try basis.vibrationalCoordinates(of: distorted)
+            for _ in 0..<5 {
+                let t = (0..<3).map { _ in rng.uniform(-20, 20) }
+                let moved = F.move(distorted, rotation: F.randomRotation(&rng), translation: t)
+                XCTAssertLessThan(F.maxAbs(try basis.vibrationalCoordinates(of: moved), s), 1e-12, "\(mol.species)")
+            }
+        }
+    }
+
     func testBasisIsDeterministic() throws {
         let mol = F.randomMolecule(seed: 8)
         let a = try VibrationalBasis(reference: try EckartReference(positions: mol.positions, masses: mol.masses))

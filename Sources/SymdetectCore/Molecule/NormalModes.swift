@@ -205,7 +205,7 @@ public struct NormalModes: Sendable {
         guard v.allSatisfy({ $0.isFinite }) else { throw MoleculeError.nonFinite(what: what) }
     }
 
-    private func requireNonzeroFrequencies() throws {
+    func requireNonzeroFrequencies() throws {
         if let k = dimensionlessScales.firstIndex(where: { !($0 > 0) || !$0.isFinite }) {
             throw MoleculeError.vanishingFrequency(mode: k)
         }
