@@ -39,9 +39,10 @@ public struct EckartReference: Sendable {
     /// infinitesimal rotations of the reference.
     ///
     /// Linear reference: the RMSD does not change under rotations about the reference's axis, so
-    /// that part of R is free; `Kabsch` then takes the smallest rotation that carries the frame's
-    /// weighted direction onto the axis. Coordinates of a bent frame are then defined up to a
-    /// rotation within each degenerate bend pair (the energy is invariant under it).
+    /// that part of R is free; for a reference exactly on a line `Kabsch` takes the smallest
+    /// rotation that carries the frame's weighted direction onto the axis. Coordinates of a bent
+    /// frame are then defined up to a rotation within each degenerate bend pair (the energy is
+    /// invariant under it).
     public func align(_ frame: [Double]) throws -> EckartAlignment {
         try CartesianPositions.validate(frame, masses: masses, what: "frame positions")
         let c = CartesianPositions.centerOfMass(frame, masses: masses)
