@@ -62,7 +62,14 @@ enum PointGroupMath {
     /// is the best of the opposite determinant. For a planar structure both fit equally well.
     static func orthogonalFits(_ m: M3) throws -> (best: M3, other: M3) {
         let svd = try SingularValueDecomposition(matrix(m))
-        let u = svd.u.storage, v = svd.v.storage
+        var u = svd.u.storage
+        let v = svd.v.storage
+        // One-sided Jacobi leaves the left vector of a zero singular value (a planar structure)
+        // unnormalised or zero; U's third column is ±u1 × u2 whenever σ1, σ2 > 0.
+        let u1 = [u[0], u[3], u[6]], u2 = [u[1], u[4], u[7]], u3 = [u[2], u[5], u[8]]
+        let completion = cross(u1, u2)
+        let sign: Double = dot3(completion, u3) < 0 ? -1 : 1
+        for i in 0..<3 { u[3 * i + 2] = sign * completion[i] }
         var best = [Double](repeating: 0, count: 9), other = best
         for i in 0..<3 {
             for j in 0..<3 {
