@@ -293,7 +293,9 @@ final class PointGroupTests: XCTestCase {
         XCTAssertEqual(counts["C6⁵"], 1)
         XCTAssertEqual(counts["C3"], 1)
         XCTAssertEqual(counts["C2"], 1)
-        XCTAssertEqual(counts["C2'"], 6)
+        // C2' through atoms, C2'' bisecting the C–C bonds.
+        XCTAssertEqual(counts["C2'"], 3)
+        XCTAssertEqual(counts["C2''"], 3)
         XCTAssertEqual(counts["i"], 1)
         XCTAssertEqual(counts["σh"], 1)
         XCTAssertEqual(counts["σv"], 3)
@@ -346,6 +348,12 @@ final class PointGroupTests: XCTestCase {
         XCTAssertEqual(counts["σh"], 3)
         XCTAssertEqual(counts["σd"], 6)
         XCTAssertEqual(counts["i"], 1)
+        XCTAssertEqual(counts["C4"], 3)
+        XCTAssertEqual(counts["C4³"], 3)
+        XCTAssertEqual(counts["C2"], 3)
+        XCTAssertEqual(counts["C2'"], 6)
+        XCTAssertEqual(counts["S6"].map { $0 + (counts["S6⁵"] ?? 0) }, 8)
+        XCTAssertEqual(counts["S4"].map { $0 + (counts["S4³"] ?? 0) }, 6)
     }
 
     func testPointGroupStaggeredEthaneIsD3d() throws {
@@ -458,5 +466,27 @@ final class PointGroupTests: XCTestCase {
         let s = Self.water
         let g = try PointGroupDiscovery.pointGroup(species: s.species, masses: [15.9949146, 1.00782503, 2.01410178], positions: s.positions)
         XCTAssertEqual(g.symbol, .cs)
+    }
+}
+
+extension PointGroupTests {
+    /// Random distortions of the order of the tolerance: whatever survives must still be a group
+    /// whose Schoenflies order matches the operations found, each mapping the structure onto itself.
+    func testPointGroupNoiseNearToleranceAlwaysGivesAGroup() throws {
+        var seen: [String: Int] = [:]
+        for (k, base) in [Self.ammonia, Self.methane, Self.benzene, Self.ethane].enumerated() {
+            for trial in 0..<12 {
+                var rng = SeededGenerator(seed: UInt64(100 * k + trial))
+                let amplitude = rng.uniform(0.002, 0.012)
+                var s = base
+                s.positions = s.positions.map { p in p.map { $0 + amplitude * rng.uniform(-1, 1) } }
+                let placed = Self.place(s, seed: UInt64(trial)).structure
+                let g = try PointGroupDiscovery.pointGroup(species: placed.species, masses: placed.masses, positions: placed.positions)
+                XCTAssertEqual(g.operations.count, g.order)
+                try assertGroupProperties(g, placed)
+                seen[g.name, default: 0] += 1
+            }
+        }
+        XCTAssertGreaterThan(seen.count, 4, "\(seen)")
     }
 }

@@ -166,13 +166,40 @@ struct PointGroupClassification {
         default: primedC2 = false
         }
         let fourfold = axes.filter { $0.order == 4 }.map(\.axis)
+        // Likewise the perpendicular C2 axes of D_n and D_nh with n even (n > 2): C2' is the class
+        // of the axis through the most atoms, C2'' the other.
+        var splitTwofold: (reference: [Double], n: Int)?
+        switch group {
+        case .dn(let n) where n % 2 == 0 && n > 2, .dnh(let n) where n % 2 == 0 && n > 2:
+            let perpendicularAxes = axes.filter { a in principal.map { perpendicular(a.axis, $0) } ?? false }.map(\.axis)
+            func atomsOnAxis(_ a: [Double]) -> Int {
+                centredPositions.filter { p in
+                    PointGroupMath.norm(PointGroupMath.sub(p, PointGroupMath.scale(a, PointGroupMath.dot3(p, a)))) <= tolerance
+                }.count
+            }
+            if let reference = perpendicularAxes.enumerated().max(by: {
+                (atomsOnAxis($0.element), -$0.offset) < (atomsOnAxis($1.element), -$1.offset)
+            })?.element {
+                splitTwofold = (reference, n)
+            }
+        default: break
+        }
+        func classStep(_ a: [Double], from reference: [Double], n: Int) -> Int {
+            let delta = acos(min(1, abs(PointGroupMath.dot3(a, reference))))
+            return Int((delta * Double(n) / .pi).rounded())
+        }
 
         return elements.map { e in
             switch e.element {
             case .identity: return "E"
             case .inversion: return "i"
             case .rotation(let n, let k):
-                if n == 2, primedC2, let a = e.axis, let p = principal, perpendicular(a, p) { return "C2'" }
+                if n == 2, primedC2, let a = e.axis, let p = principal, perpendicular(a, p) {
+                    if let split = splitTwofold, classStep(a, from: split.reference, n: split.n) % 2 == 1 { return "C2''" }
+                    return "C2'"
+                }
+                // O and Oh: C2 = C4² along the fourfold axes, C2' the six others.
+                if n == 2, group == .o || group == .oh, let a = e.axis, !fourfold.contains(where: { parallel($0, a) }) { return "C2'" }
                 return power("C\(n)", k)
             case .improperRotation(let n, let k):
                 return power("S\(n)", k)
@@ -187,9 +214,7 @@ struct PointGroupClassification {
                 default:
                     if let p = principal, parallel(normal, p) { return "σh" }
                     if let split = splitVertical {
-                        let delta = acos(min(1, abs(PointGroupMath.dot3(normal, split.reference))))
-                        let steps = Int((delta * Double(split.n) / .pi).rounded())
-                        return steps % 2 == 0 ? "σv" : split.other
+                        return classStep(normal, from: split.reference, n: split.n) % 2 == 0 ? "σv" : split.other
                     }
                     return "σv"
                 }

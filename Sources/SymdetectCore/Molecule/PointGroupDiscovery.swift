@@ -222,29 +222,47 @@ public enum PointGroupDiscovery {
         let all = Array(ops.indices)
         if let t = table(all) { return (ops, t) }
 
-        // Greedy: grow a subgroup by adding operations in order of increasing deviation together
-        // with everything they generate, skipping any whose closure leaves the kept operations.
+        // Near the tolerance some products were not kept. Grow a subgroup greedily, adding
+        // operations (after a chosen first one, in order of increasing deviation) together with
+        // everything they generate, skipping any whose closure leaves the kept operations; try
+        // every first operation and keep the largest subgroup (then the smallest deviation).
+        let products: [[Int?]] = ops.map { a in ops.map { b in productIndex(a, b, ops: ops, byPermutation: byPermutation) } }
         let n = ops[0].permutation.count
         let identityMatrix = PointGroupMath.identity
         let identity = ops.indices.filter { ops[$0].permutation == Array(0..<n) }
             .min { PointGroupMath.maxAbsDifference(ops[$0].matrix, identityMatrix) < PointGroupMath.maxAbsDifference(ops[$1].matrix, identityMatrix) }!
-        var members = [identity]
-        for g in ops.indices.sorted(by: { (ops[$0].deviation, $0) < (ops[$1].deviation, $1) }) where !members.contains(g) {
-            var trial = members + [g]
-            var inTrial = Set(trial)
-            var ok = true
-            var k = 0
-            grow: while k < trial.count {
-                let a = trial[k]
-                for b in trial.prefix(k + 1) {
-                    for (u, v) in [(a, b), (b, a)] {
-                        guard let c = productIndex(ops[u], ops[v], ops: ops, byPermutation: byPermutation) else { ok = false; break grow }
-                        if inTrial.insert(c).inserted { trial.append(c) }
+        let byDeviation = ops.indices.sorted { (ops[$0].deviation, $0) < (ops[$1].deviation, $1) }
+        func greedy(first: Int) -> [Int] {
+            var members = [identity]
+            var inMembers = Set(members)
+            for g in [first] + byDeviation where !inMembers.contains(g) {
+                var trial = members + [g]
+                var inTrial = inMembers.union([g])
+                var ok = true
+                var k = 0
+                grow: while k < trial.count {
+                    let a = trial[k]
+                    for b in trial.prefix(k + 1) {
+                        for (u, v) in [(a, b), (b, a)] {
+                            guard let c = products[u][v] else { ok = false; break grow }
+                            if inTrial.insert(c).inserted { trial.append(c) }
+                        }
                     }
+                    k += 1
                 }
-                k += 1
+                if ok { members = trial; inMembers = inTrial }
             }
-            if ok { members = trial }
+            return members
+        }
+        var members = [identity]
+        var bestDeviation = Double.infinity
+        for first in byDeviation where first != identity {
+            let candidate = greedy(first: first)
+            let deviation = candidate.map { ops[$0].deviation }.max() ?? 0
+            if candidate.count > members.count || (candidate.count == members.count && deviation < bestDeviation) {
+                members = candidate
+                bestDeviation = deviation
+            }
         }
         members.sort()
         return (members.map { ops[$0] }, table(members)!)
@@ -283,7 +301,7 @@ public enum PointGroupDiscovery {
         func rank(_ op: PointGroupOperation) -> (Int, Int, Int, Int) {
             switch op.element {
             case .identity: return (0, 0, 0, 0)
-            case .rotation(let n, let k): return (1, -n, k, op.symbol.hasSuffix("'") ? 1 : 0)
+            case .rotation(let n, let k): return (1, -n, k, op.symbol.filter { $0 == "'" }.count)
             case .inversion: return (2, 0, 0, 0)
             case .improperRotation(let n, let k): return (3, -n, k, 0)
             case .reflection:
