@@ -454,6 +454,31 @@ final class PointGroupTests: XCTestCase {
         XCTAssertEqual(v.map(abs).reduce(0, +), 1, accuracy: 1e-12)
     }
 
+    /// The trace of the displacement action is the character of the 3N-dimensional Cartesian
+    /// representation: (number of atoms the operation leaves in place) × (1 + 2cos θ) for a
+    /// rotation by θ, × (−1 + 2cos θ) for an improper one — textbook values for these molecules.
+    func testPointGroupCartesianCharacters() throws {
+        func characters(_ s: Structure) throws -> [String: Double] {
+            let placed = Self.place(s, seed: 5).structure
+            let g = try PointGroupDiscovery.pointGroup(species: placed.species, masses: placed.masses, positions: placed.positions)
+            var out: [String: Double] = [:]
+            for op in g.operations {
+                let d = op.displacementAction()
+                let trace = (0..<d.rows).map { d[$0, $0] }.reduce(0, +)
+                if let previous = out[op.symbol] { XCTAssertEqual(previous, trace, accuracy: 1e-9, "a class has one character") }
+                out[op.symbol] = trace
+            }
+            return out
+        }
+        func assertCharacters(_ actual: [String: Double], _ expected: [String: Double], file: StaticString = #filePath, line: UInt = #line) {
+            XCTAssertEqual(Set(actual.keys), Set(expected.keys), file: file, line: line)
+            for (k, v) in expected { XCTAssertEqual(actual[k] ?? .nan, v, accuracy: 1e-9, k, file: file, line: line) }
+        }
+        assertCharacters(try characters(Self.water), ["E": 9, "C2": -1, "σv": 3, "σv'": 1])
+        assertCharacters(try characters(Self.ammonia), ["E": 12, "C3": 0, "C3²": 0, "σv": 2])
+        assertCharacters(try characters(Self.methane), ["E": 15, "C3": 0, "C3²": 0, "C2": -1, "S4": -1, "S4³": -1, "σd": 3])
+    }
+
     func testPointGroupRejectsBadInput() {
         XCTAssertThrowsError(try PointGroupDiscovery.pointGroup(species: ["H"], masses: [1], positions: [[0, 0, 0]]))
         XCTAssertThrowsError(try PointGroupDiscovery.pointGroup(species: ["H", "H"], masses: [1], positions: [[0, 0, 0], [1, 0, 0]]))

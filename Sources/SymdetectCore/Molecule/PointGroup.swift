@@ -42,7 +42,7 @@ public struct PointGroup: Sendable {
     public var order: Int? { symbol.order }
     public var isInfinite: Bool { symbol.isInfinite }
     public var isLinear: Bool { symbol == .cInfinityV || symbol == .dInfinityH }
-    public var atomCount: Int { centreOfMass.isEmpty ? 0 : symmetrizedPositions.count }
+    public var atomCount: Int { symmetrizedPositions.count }
 
     /// Largest deviation of any operation on the input structure (Å).
     public var maxDeviation: Double { operations.map(\.maxDeviation).max() ?? 0 }

@@ -159,7 +159,8 @@ public enum PointGroupDiscovery {
                 for r in 0..<3 { for c in 0..<3 { m[3 * r + c] += y[r] * x[i][c] } }
             }
             let fits = try PointGroupMath.orthogonalFits(m)
-            for r in [fits.best, fits.other] {
+            // A rank-one M (no such permutation maps a non-collinear structure) leaves no rotation.
+            for r in [fits.best, fits.other] where abs(abs(PointGroupMath.det(r)) - 1) < 1e-6 {
                 let dev = deviation(x: x, permutation: image, matrix: r)
                 if dev <= eps { found.append(Candidate(permutation: image, matrix: r, deviation: dev)) }
             }

@@ -31,7 +31,10 @@ public struct PointGroupOperation: Sendable, Equatable {
     /// The conventional symbol: "E", "C2", "C3²", "C2'", "σh", "σv", "σd", "σ", "i", "S4", "S6⁵" ….
     public let symbol: String
     /// Largest distance (Å) between an operated atom and the atom whose site it takes, measured on
-    /// the input structure.
+    /// the input structure with the final (refined, exactly closed) matrix. The search keeps
+    /// operations whose best-fit matrix is within the tolerance; the refinement moves a matrix by
+    /// about the asymmetry of the structure, so for a structure at the edge of the tolerance this
+    /// can exceed the tolerance slightly.
     public let maxDeviation: Double
 
     public init(permutation: [Int], matrix: Matrix, element: Element, axis: [Double]?,
