@@ -554,12 +554,32 @@ def make_frames(name, cfg, x0, e0, hm, m):
         E, g, dip = energy_gradient_dipole(symbols, x)
         Rk = kabsch(centre(x, m), x0, m, proper=True)     # frame -> Eckart frame of x0
         dip_eckart = Rk @ dip
-        frames.append(dict(q=q, rotation=R, translation=t, positions=x,
+        y = centre(x, m) @ Rk.T                               # frame in the Eckart frame of x0
+        q_eckart = np.linalg.lstsq(W, (y - x0).ravel() / bohr, rcond=None)[0]
+        frames.append(dict(q=q, rotation=R, translation=t, positions=x, eckart=y, q_eckart=q_eckart,
                            energy_hartree=E, energy_ev=(E - e0) * h2ev,
                            forces=-g * h2ev / bohr, dipole=dip, dipole_eckart=dip_eckart))
         if (f + 1) % 100 == 0:
             print(f"  {f + 1}/{cfg['frames']} frames ({time.perf_counter() - t0:.1f} s)")
     return frames, half
+
+
+def operations_on_frame(symbols, frame, ops, op_names, m, x0, e0):
+    """Apply each point-group operation to a frame in the Eckart frame: E must not change,
+    dipole_x generally does (it is the test label that is not invariant)."""
+    from pyscf.data import nist
+    y = frame["eckart"]
+    out = []
+    for o, nm in zip(ops, op_names):
+        img = np.zeros_like(y)
+        img[o["perm"]] = y @ o["R"].T                      # atom i goes to the place of perm[i]
+        E, _, dip = energy_gradient_dipole(symbols, img)
+        Rk = kabsch(centre(img, m), x0, m, proper=True)
+        out.append(dict(operation=nm, energy_eV=(E - e0) * nist.HARTREE2EV,
+                        energy_change_eV=(E - frame["energy_hartree"]) * nist.HARTREE2EV,
+                        dipole_x_debye=float((Rk @ dip)[0]),
+                        eckart_rotation_deviation=float(np.abs(Rk - np.eye(3)).max())))
+    return out
 
 
 def force_check(symbols, frame, rng):
@@ -757,6 +777,9 @@ def run(name):
     print(f"  residual RMS (cm^-1): harmonic model {stats['harmonic_residual_rms_cm']:.2f}, "
           f"+ cubic terms {stats['cubic_residual_rms_cm']:.2f}")
     print(f"  dipole_x (D): mean {dx.mean():+.4f}, RMS {rms(dx):.4f}")
+    dq = max(float(np.abs(fr["q"] - fr["q_eckart"]).max()) for fr in frames)
+    print(f"  largest |q(sampled) - q(after Eckart alignment)|: {dq:.1e} "
+          "(the sampled displacements satisfy the Eckart conditions; only the rounding of positions)")
 
     t = time.perf_counter()
     rng = np.random.default_rng(cfg["seed"] + 1)
@@ -767,6 +790,12 @@ def run(name):
         checks.append(c)
         print(f"  force check frame {f}: FD {c['fd_eV_per_A']:.10f}, analytic "
               f"{c['analytic_eV_per_A']:.10f} eV/A, relative difference {c['relative_difference']:.1e}")
+    sym_frame = operations_on_frame(symbols, frames[0], ops, op_names, m, x0, e0)
+    print(f"  frame 0 under the point group (energy change in eV, dipole_x in D; "
+          f"frame 0 has dipole_x {frames[0]['dipole_eckart'][0]:+.6f}):")
+    for c in sym_frame:
+        print(f"    {c['operation']:<22} dE = {c['energy_change_eV']:+.1e}  "
+              f"dipole_x = {c['dipole_x_debye']:+.6f}")
     timings["force_check_s"] = time.perf_counter() - t
 
     # ---- write ---------------------------------------------------------------
@@ -874,7 +903,14 @@ def run(name):
             "statistics_cm": stats,
         },
         "storedFrames": [
-            {"index": f, "q": frames[f]["q"].tolist(), "rotation": frames[f]["rotation"].tolist(),
+            {"index": f, "q": frames[f]["q"].tolist(),
+             "q_eckart": frames[f]["q_eckart"].tolist(),
+             "q_eckartNote": ("dimensionless normal coordinates of the frame after Eckart alignment "
+                              "(least squares on displacementPerUnitQ); equal to the sampled q up to "
+                              "the rounding of positions, since rectilinear normal-mode displacements "
+                              "satisfy the Eckart conditions"),
+             "eckartPositions_angstrom": frames[f]["eckart"].tolist(),
+             "rotation": frames[f]["rotation"].tolist(),
              "translation_angstrom": frames[f]["translation"].tolist(),
              "positions_angstrom": frames[f]["positions"].tolist(),
              "energy_hartree": frames[f]["energy_hartree"],
@@ -884,6 +920,10 @@ def run(name):
              "dipole_eckart_debye": frames[f]["dipole_eckart"].tolist(),
              "dipole_x_debye": float(f"{frames[f]['dipole_eckart'][0]:.10f}")}
             for f in STORED_FRAMES],
+        "frame0UnderPointGroup": {
+            "note": ("each operation applied to frame 0 in the Eckart frame (atom i moved to the "
+                     "place of permutation[i], rotated); energy is invariant, dipole_x is not"),
+            "images": sym_frame},
         "forceCheck": {"stencil": "5-point central difference of E along a random unit direction",
                        "step_angstrom": FORCE_CHECK_STEP_A, "frames": checks},
         "timings_s": {k: round(v, 1) for k, v in timings.items()},
