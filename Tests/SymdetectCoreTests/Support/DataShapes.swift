@@ -111,8 +111,11 @@ struct DataShape {
     /// One seeded data set. `breakingFloor` is the naive floor (label units) of the added
     /// breaking; 0 gives exactly symmetric data.
     func table(seed: UInt64, breakingFloor: Double = 0) -> SampleTable {
-        var rng = SeededGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x5EED)
+        var rng = SeededGenerator(seed: seed ^ 0x5EED_CA11_B4A7_E000)
         let pts = points(&rng)
+        // Noise-free shapes vary from one repetition to the next by the label's scale and offset
+        // (which also moves where the written digits round).
+        let (gain, offset) = noise == 0 ? (rng.uniform(0.5, 2), rng.uniform(-1, 1)) : (1.0, 0.0)
         var scale = 0.0
         if breakingFloor > 0 {
             let op = try! OperationParser.parse(operation, names: featureNames)
@@ -122,7 +125,7 @@ struct DataShape {
         }
         var y: [Double] = []
         for p in pts {
-            var v = label(p) + scale * breaking(p) + noise * rng.nextGaussian()
+            var v = gain * label(p) + offset + scale * breaking(p) + noise * rng.nextGaussian()
             if let digits = writtenDigits { v = Double(String(format: "%.\(digits)g", v))! }
             y.append(v)
         }
@@ -165,7 +168,7 @@ extension DataShape {
     }
 
     static let uniform3D = DataShape(
-        name: "uniform 3-D (300 rows)", featureNames: ["x", "y", "z"], design: .uniform(count: 300, box: box3),
+        name: "uniform 3-D (200 rows)", featureNames: ["x", "y", "z"], design: .uniform(count: 200, box: box3),
         noise: 0.01, writtenDigits: nil, operation: "reflect(x)", center: [0, 0, 0],
         label: well3, breaking: cubicX, fit: FitConfiguration())
 
@@ -206,11 +209,12 @@ extension DataShape {
         noise: 0.3, writtenDigits: nil, operation: "reflect(x)", center: [0, 0],
         label: well2, breaking: cubicX, fit: FitConfiguration())
 
-    /// Two directions the label does not depend on (a, b): its Hessian is singular there.
-    static let nuisanceDirections = DataShape(
-        name: "rank-deficient: 2 ignored directions (4 columns, 300 rows)", featureNames: ["x", "y", "a", "b"],
-        design: .uniform(count: 300, box: box2 + box2), noise: 0.01, writtenDigits: nil,
-        operation: "reflect(x)", center: [0, 0, 0, 0],
+    /// A direction the label does not depend on (a): its Hessian is singular there, and the
+    /// stationary-point search is free to wander along it.
+    static let ignoredDirection = DataShape(
+        name: "rank-deficient: ignored direction (3 columns, 200 rows)", featureNames: ["x", "y", "a"],
+        design: .uniform(count: 200, box: box3), noise: 0.01, writtenDigits: nil,
+        operation: "reflect(x)", center: [0, 0, 0],
         label: { well2([$0[0], $0[1]]) }, breaking: cubicX, fit: FitConfiguration())
 
     /// A diatomic in Cartesian coordinates (6 columns): the label depends on the bond length only
@@ -229,7 +233,8 @@ extension DataShape {
         },
         // An external field along z acting on atom 1 only.
         breaking: { p in p[2] * p[2] * p[2] + 0.3 * p[2] },
-        fit: FitConfiguration())
+        // Order 4 in 6 coordinates has 210 coefficients, more than the 200 frames.
+        fit: FitConfiguration(center: .auto, order: .fixed(3)))
 
     /// Water-like triatomic in Cartesian coordinates (9 columns), the label a function of the
     /// three interatomic distances only (invariant under rigid motions), frames near the minimum:
