@@ -174,8 +174,9 @@ final class CalibrationTests: XCTestCase {
     func testNoExactVerdictWithoutEvidenceOnRigidMotionData() throws {
         let shape = DataShape.water9()
         let table = shape.table(seed: 7)
-        let ops = ["reflect(x1)", "reflect(z1)", "reflect(z2)", "invert", "swap(z1,z2)", "swap(z2,z3)", "swap(x2,y2)",
-                   "reflect(mode 1)", "reflect(mode 8)"]
+        // A few of the default candidates (all of them take minutes in debug builds: closing the
+        // spurious "exact group" of 9×9 matrices dominates).
+        let ops = ["reflect(x1)", "reflect(z1)", "invert", "swap(z1,z2)", "swap(z2,z3)", "swap(x2,y2)"]
         let result = try Analyzer.run(table, AnalysisConfiguration(fit: shape.fit, operations: ops, onlyListedOperations: true))
         let center = result.fit.fit.center
         let points = (0..<table.count).map { table.point($0) }
