@@ -181,7 +181,7 @@ extension DataShape {
         label: { p in let u = p[0] - 0.3; return 2 * (cosh(u) - 1) + 0.1 * u * u * u * u },
         breaking: { p in let u = p[0] - 0.3; return u * u * u }, fit: FitConfiguration())
 
-    /// The same scan with label noise (1 % of the label's spread).
+    /// The same scan with label noise 0.005 (about 1.5 % of the label's spread).
     static let scan1DNoisy = DataShape(
         name: "even 1-D scan (41 points, noise 0.005)", featureNames: ["x"], design: .scan(count: 41, halfWidth: 1),
         noise: 0.005, writtenDigits: nil, operation: "reflect(x)", center: [0.3],
@@ -235,7 +235,7 @@ extension DataShape {
         breaking: { p in p[2] * p[2] * p[2] + 0.3 * p[2] },
         // Order 4 in 6 coordinates has 210 coefficients, more than the 150 frames. The centre is
         // given (the equilibrium): the automatic stationary-point search wanders along the rigid
-        // motions, about which centre swap(z1,z2) is no longer exact (see diatomicAutoCentre).
+        // motions (or does not converge), and about such a centre swap(z1,z2) is no longer exact.
         fit: FitConfiguration(center: .given([-0.5, 0, 0, 0.5, 0, 0]), order: .fixed(3)))
 
     /// Water-like triatomic in Cartesian coordinates (9 columns), the label a function of the
