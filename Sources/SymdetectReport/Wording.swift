@@ -103,6 +103,8 @@ public struct Wording: Sendable {
             switch problem {
             case let .higherOrderTermsSignificant(order, p):
                 return "order-\(order) terms are significant, p = \(NumberFormatting.format(p, digits: 3))"
+            case let .misfitUntestable(order):
+                return "too few rows for the order-\(order) model that would reveal a misfit, so the model's adequacy is unknown"
             case let .misfitAboveLocalNoise(rmse, local):
                 return "fit RMSE \(Self.f3(rmse)) exceeds \(NumberFormatting.format(ModelAdequacy.noiseRatio, digits: 2))× the local noise estimate \(Self.f3(local))"
             }

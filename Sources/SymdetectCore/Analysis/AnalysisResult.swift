@@ -7,6 +7,9 @@ public enum AdequacyProblem: Sendable, Equatable {
     case higherOrderTermsSignificant(order: Int, pValue: Double)
     /// The fit's RMSE exceeds `ModelAdequacy.noiseRatio` × the local leave-one-out noise estimate.
     case misfitAboveLocalNoise(fitRMSE: Double, localNoise: Double)
+    /// The data cannot support the order-(k+1) model the misfit test needs, so the model's
+    /// adequacy is unknown (and the Taylor test is not decisive).
+    case misfitUntestable(order: Int)
 }
 
 /// Whether the Taylor model describes the data well enough for its Wald test to be decisive.

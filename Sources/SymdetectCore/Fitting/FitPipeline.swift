@@ -252,8 +252,34 @@ public enum FitPipeline {
         return (center, radius, total)
     }
 
-    /// Newton iteration on the fitted polynomial, x ← x − H⁺∇T (eigenvalues below 1e-10·max
-    /// dropped, step capped at half the data's diameter), then refit about the new point; repeat
+    /// A Newton step moves only along Hessian eigenvectors whose eigenvalue the data determine:
+    /// |λ_k| ≥ this many standard errors (λ_k = v_kᵀHv_k is linear in the quadratic
+    /// coefficients, SE² = gᵀ Cov(β) g with g_α = 2 v_i v_j for α = e_i + e_j). Along the other
+    /// directions — where the label barely depends on the coordinates (rigid motions of atoms,
+    /// a column the label ignores) — the stationary point is undetermined and a step would
+    /// only follow noise; there the centre moves to the mean of the samples instead (the middle
+    /// of the data, where an expansion and the mirror images are best supported).
+    public static let eigenvalueSignificance = 3.0
+
+    /// Standard error of vᵀHv for the fit's Hessian at its centre (0 when the fit has no noise
+    /// estimate).
+    static func eigenvalueStandardError(_ fit: TaylorFit, direction v: [Double]) -> Double {
+        let quadratic = fit.exponents.indices.filter { fit.exponents[$0].reduce(0, +) == 2 }
+        let g = quadratic.map { a -> Double in
+            let e = fit.exponents[a]
+            let idx = e.indices.flatMap { i in Array(repeating: i, count: e[i]) }
+            return 2 * v[idx[0]] * v[idx[1]]
+        }
+        var variance = 0.0
+        for (i, a) in quadratic.enumerated() {
+            for (j, b) in quadratic.enumerated() { variance += g[i] * fit.covariance[a, b] * g[j] }
+        }
+        return max(variance, 0).squareRoot()
+    }
+
+    /// Newton iteration on the fitted polynomial, x ← x − H⁺∇T (eigenvalues below 1e-10·max, or
+    /// not significant (see `eigenvalueSignificance`), dropped; step capped at half the data's
+    /// diameter), then refit about the new point; repeat
     /// until the centre moves less than 1e-9 of the data's extent. Without locality weights the
     /// refit reproduces the same polynomial (the monomial space is translation invariant), so the
     /// outer loop ends after one refit; with `--radius` the weights move with the centre.
@@ -263,6 +289,7 @@ public enum FitPipeline {
             let c = table.features[j]; return max(c.max()! - c.min()!, .leastNormalMagnitude)
         }
         let diameter = extent.map { $0 * $0 }.reduce(0, +).squareRoot()
+        let mean = table.features.map { $0.reduce(0, +) / Double(max($0.count, 1)) }
         var fit = initial
         var total = 0
         for _ in 0..<20 {
@@ -275,7 +302,15 @@ public enum FitPipeline {
                 let eig = try SymmetricEigenDecomposition(h)
                 let big = eig.eigenvalues.map(abs).max() ?? 0
                 var step = [Double](repeating: 0, count: d)
-                for k in 0..<d where abs(eig.eigenvalues[k]) > 1e-10 * big {
+                for k in 0..<d {
+                    let v = (0..<d).map { eig.eigenvectors[$0, k] }
+                    let determined = abs(eig.eigenvalues[k]) > 1e-10 * big
+                        && abs(eig.eigenvalues[k]) >= eigenvalueSignificance * eigenvalueStandardError(fit, direction: v)
+                    guard determined else {
+                        let toMean = (0..<d).reduce(0.0) { $0 + v[$1] * (mean[$1] - x[$1]) }
+                        for i in 0..<d { step[i] += v[i] * toMean }
+                        continue
+                    }
                     var proj = 0.0
                     for i in 0..<d { proj += eig.eigenvectors[i, k] * g[i] }
                     for i in 0..<d { step[i] -= eig.eigenvectors[i, k] * proj / eig.eigenvalues[k] }
@@ -294,7 +329,20 @@ public enum FitPipeline {
             let shift = (0..<d).map { abs(x[$0] - fit.center[$0]) / extent[$0] }.max() ?? 0
             fit = try fit.recentered(at: x) ?? TaylorFitter.fit(table, labels: labels, center: x, order: fit.order, radius: radius)
             if !moved || shift < 1e-9 {
-                let g = ForceConstants(fit).gradient
+                // Converged where the gradient vanishes along the determined directions.
+                let constants = ForceConstants(fit)
+                var g = constants.gradient
+                let eig = try SymmetricEigenDecomposition(constants.hessian)
+                let big = eig.eigenvalues.map(abs).max() ?? 0
+                for k in 0..<d {
+                    let v = (0..<d).map { eig.eigenvectors[$0, k] }
+                    let determined = abs(eig.eigenvalues[k]) > 1e-10 * big
+                        && abs(eig.eigenvalues[k]) >= eigenvalueSignificance * eigenvalueStandardError(fit, direction: v)
+                    if !determined {
+                        let along = (0..<d).reduce(0.0) { $0 + v[$1] * g[$1] }
+                        for i in 0..<d { g[i] -= v[i] * along }
+                    }
+                }
                 let scaleG = g.indices.map { abs(g[$0]) * extent[$0] }.max() ?? 0
                 let ySpread = (labels.max()! - labels.min()!)
                 return (fit, total, scaleG <= 1e-6 * max(ySpread, .leastNormalMagnitude))

@@ -16,6 +16,13 @@ public struct BreakingTerm: Sendable, Equatable {
 /// part A = (I − M_g)β/2 is a linear map of the fitted coefficients with covariance
 /// L Cov(β) Lᵀ. A Wald statistic W = Aᵀ Cov(A)⁺ A on r = rank Cov(A) degrees of freedom gives
 /// F = W/r ~ F(r, N − rank) under invariance. For a family of matrices the A's are stacked.
+///
+/// Where the centre is itself estimated (the fitted stationary point), an operation that is
+/// exact about the true centre c* looks broken about ĉ = c* + δ: to first order A = D·δ, with
+/// D = L·J and J = ∂β/∂c, J[α, j] = (α_j + 1)·β_{α+e_j} (the coefficients of T re-expanded
+/// about a shifted centre). The statistic is then profiled over δ — W = min_δ (A − Dδ)ᵀ
+/// Cov(A)⁺ (A − Dδ) on r − rank(D) degrees of freedom — so the uncertainty of the centre is not
+/// read as breaking. The linear terms stay in the test (they are what a shift changes first).
 public struct TaylorInvarianceTest: Sendable {
     public let pValue: Double?
     public let statistic: Double
@@ -32,10 +39,8 @@ public struct TaylorInvarianceTest: Sendable {
     /// standard deviation: on noise-free data σ ≈ 0 and round-off alone would look significant.
     public static let relativeNoiseFloor = 1e-8
 
-    /// - Parameter centerIsFitted: the centre is the fitted model's stationary point, so the
-    ///   linear coefficients are zero by construction rather than estimates; they are left out
-    ///   of the test (kept, they would be read as an exact observation of 0 and, through their
-    ///   correlation with the other coefficients, inflate W).
+    /// - Parameter centerIsFitted: the centre is the fitted model's stationary point, an
+    ///   estimate: the statistic is profiled over a shift of the centre.
     public init(fit: TaylorFit, operation: SymmetryOperation, alpha: Double, labelSpread: Double, centerIsFitted: Bool = false) {
         let p = fit.parameterCount
         let degree = fit.exponents.map { $0.reduce(0, +) }
@@ -43,13 +48,28 @@ public struct TaylorInvarianceTest: Sendable {
         // Rows of the stacked L (one block per matrix), constant term dropped (always invariant).
         var rows: [(block: Int, alpha: Int, coefficients: [Double])] = []
         for (k, m) in maps.enumerated() {
-            for a in 0..<p where degree[a] > (centerIsFitted ? 1 : 0) {
+            for a in 0..<p where degree[a] > 0 {
                 var l = [Double](repeating: 0, count: p)
                 for b in 0..<p { l[b] = ((a == b ? 1 : 0) - m[a, b]) / 2 }
                 rows.append((k, a, l))
             }
         }
         let antisymmetric = rows.map { dot($0.coefficients, fit.coefficients) }
+        // D = L·J: how the antisymmetric part moves with the centre.
+        let d = fit.dimension
+        var shift: [[Double]] = []
+        if centerIsFitted {
+            var index: [[Int]: Int] = [:]
+            for (a, e) in fit.exponents.enumerated() { index[e] = a }
+            var jacobian = [[Double]](repeating: [Double](repeating: 0, count: d), count: p)
+            for a in 0..<p {
+                for j in 0..<d {
+                    var up = fit.exponents[a]; up[j] += 1
+                    if let b = index[up] { jacobian[a][j] = Double(fit.exponents[a][j] + 1) * fit.coefficients[b] }
+                }
+            }
+            shift = rows.map { row in (0..<d).map { j in (0..<p).reduce(0.0) { $0 + row.coefficients[$1] * jacobian[$1][j] } } }
+        }
         let sigma = fit.sigma ?? 0
         let sigmaEff = max(sigma, Self.relativeNoiseFloor * labelSpread)
         let inflation = sigma > 0 ? (sigmaEff / sigma) * (sigmaEff / sigma) : 1
@@ -81,12 +101,26 @@ public struct TaylorInvarianceTest: Sendable {
             guard let eig = try? SymmetricEigenDecomposition(cov) else { return nil }
             let big = eig.eigenvalues.map(abs).max() ?? 0
             guard big > 0 else { return nil }
-            var w = 0.0, r = 0
+            // Whitened A and D in the eigenbasis of Cov(A).
+            var aw: [Double] = [], dw: [[Double]] = []
             for k in 0..<subset.count where eig.eigenvalues[k] > 1e-10 * big {
+                let scale = 1 / eig.eigenvalues[k].squareRoot()
                 var proj = 0.0
-                for (i, row) in subset.enumerated() { proj += eig.eigenvectors[i, k] * antisymmetric[row] }
-                w += proj * proj / eig.eigenvalues[k]
-                r += 1
+                var dk = [Double](repeating: 0, count: shift.isEmpty ? 0 : d)
+                for (i, row) in subset.enumerated() {
+                    proj += eig.eigenvectors[i, k] * antisymmetric[row]
+                    for j in dk.indices { dk[j] += eig.eigenvectors[i, k] * shift[row][j] }
+                }
+                aw.append(proj * scale)
+                dw.append(dk.map { $0 * scale })
+            }
+            var w = aw.map { $0 * $0 }.reduce(0, +)
+            var r = aw.count
+            if !shift.isEmpty, r > 0 {
+                // Remove the part of A_w a centre shift explains: project on span(D_w).
+                let (explained, rank) = Self.projectedSquaredNorm(aw, onto: dw, dimension: d)
+                w = max(0, w - explained)
+                r -= rank
             }
             return r > 0 ? (w, r) : nil
         }
@@ -136,4 +170,28 @@ public struct TaylorInvarianceTest: Sendable {
     }
 
     static func pValueOrNil(_ p: Double) -> Double? { p.isFinite ? p : nil }
+
+    /// |P a|² for P the orthogonal projector on the span of the columns of D (rows `dRows`, d
+    /// columns), and the rank of D (eigenvalues of DᵀD below 1e-10 of the largest are dropped).
+    static func projectedSquaredNorm(_ a: [Double], onto dRows: [[Double]], dimension d: Int) -> (Double, Int) {
+        var gram = Matrix(rows: d, columns: d)
+        var da = [Double](repeating: 0, count: d)
+        for (row, value) in zip(dRows, a) {
+            for i in 0..<d {
+                da[i] += row[i] * value
+                for j in 0..<d { gram[i, j] += row[i] * row[j] }
+            }
+        }
+        guard let eig = try? SymmetricEigenDecomposition(gram) else { return (0, 0) }
+        let big = eig.eigenvalues.map(abs).max() ?? 0
+        guard big > 0 else { return (0, 0) }
+        var norm = 0.0, rank = 0
+        for k in 0..<d where eig.eigenvalues[k] > 1e-10 * big {
+            var c = 0.0
+            for i in 0..<d { c += eig.eigenvectors[i, k] * da[i] }
+            norm += c * c / eig.eigenvalues[k]
+            rank += 1
+        }
+        return (norm, rank)
+    }
 }

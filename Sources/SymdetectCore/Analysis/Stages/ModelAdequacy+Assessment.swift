@@ -3,8 +3,9 @@ extension ModelAdequacy {
     static let roundOffFraction = 1e-9
 
     /// The Taylor test is decisive only where the model is adequate (SPEC §2.5): it reproduces
-    /// the labels to round-off, or (a) the terms one order higher are not significant (nested F
-    /// test, p ≥ `misfitP`) and (b) its RMSE is no more than `noiseRatio` × the local
+    /// the labels to round-off, or (a) the terms one order higher are testable and not
+    /// significant (nested F test, p ≥ `misfitP`; a misfit that cannot be tested is not ruled
+    /// out) and (b) its RMSE is no more than `noiseRatio` × the local
     /// leave-one-out noise estimate.
     static func assess(_ fit: TaylorFit, higher: TaylorFit?, context: MirrorContext, spread: Double) -> ModelAdequacy {
         let local = context.localNoise
@@ -16,7 +17,11 @@ extension ModelAdequacy {
         let pHigher = FitPipeline.higherOrderPValue(table, labels: table.labels.map(context.transform.apply),
                                                     fit: fit, higher: higherOne)
         var problems: [AdequacyProblem] = []
-        if let p = pHigher, p < misfitP { problems.append(.higherOrderTermsSignificant(order: fit.order + 1, pValue: p)) }
+        if let p = pHigher {
+            if p < misfitP { problems.append(.higherOrderTermsSignificant(order: fit.order + 1, pValue: p)) }
+        } else {
+            problems.append(.misfitUntestable(order: fit.order + 1))
+        }
         if let local, fit.rmse > noiseRatio * local { problems.append(.misfitAboveLocalNoise(fitRMSE: fit.rmse, localNoise: local)) }
         return ModelAdequacy(reproducesLabels: false, problems: problems, fitRMSE: fit.rmse, localNoise: local, higherOrderPValue: pHigher)
     }
