@@ -42,13 +42,13 @@ struct AugmentCommand: ParsableCommand {
     @OptionGroup(title: "Taylor model (centre and corrections)")
     var model: FitOptions
 
-    @Option(name: .customLong("op"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
-        "A symmetry operation (repeatable): reflect(NAME), reflect(mode K), invert, swap(A,B), rotate(A,B,ANGLE), rotate(A,B,*), O3(A,B,C).",
-        valueName: "op"))
-    var operations: [String] = []
+    @OptionGroup(title: "Operations")
+    var operationOptions: OperationOptions
 
-    @Option(help: ArgumentHelp("Label scheme of the augmented rows: naive, hessian or taylor.", valueName: "scheme"))
-    var scheme: String = "naive"
+    var operations: [OperationSpec] { operationOptions.operations }
+
+    @Option(help: ArgumentHelp("Label scheme of the augmented rows: naive, hessian or taylor.", valueName: "naive|hessian|taylor"))
+    var scheme: AugmentationScheme = .naive
 
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp(
         "The augmented CSV to write (atomically; parent directories are created).", valueName: "path"))
@@ -68,9 +68,6 @@ struct AugmentCommand: ParsableCommand {
 
     func validate() throws {
         if operations.isEmpty { throw ValidationError("augment needs at least one --op (e.g. --op 'reflect(x)')") }
-        if AugmentationScheme(rawValue: scheme) == nil {
-            throw ValidationError("--scheme must be naive, hessian or taylor, got '\(scheme)'")
-        }
         if output.isEmpty { throw ValidationError("-o/--output needs a file path") }
         if copies < 1 { throw ValidationError("--copies must be at least 1, got \(copies)") }
         let a = URL(fileURLWithPath: input.data).standardizedFileURL.resolvingSymlinksInPath().path
@@ -83,26 +80,23 @@ struct AugmentCommand: ParsableCommand {
         let names = table.featureNames
         // Syntax and column names first (a mode reflection is checked against placeholder modes),
         // so a typo fails before the fit.
-        for text in operations {
-            do { _ = try OperationParser.parse(text, names: names, modes: .identity(names.count)) }
-            catch let error as OperationSyntaxError { throw CommandFailure(error.description, exitCode: .usage) }
-        }
+        try operationOptions.check(names: names)
         var outcome: FitOutcome!
         try CommandFailure.inFile(input.data) {
             outcome = try FitPipeline.run(table, model.configuration)
         }
         let parsed: [SymmetryOperation]
         do {
-            parsed = try operations.map { try OperationParser.parse($0, names: names, modes: outcome.hessian.eigenvectors) }
+            parsed = try operations.map { try $0.resolve(names: names, modes: outcome.hessian.eigenvectors) }
         } catch let error as OperationSyntaxError {
             throw CommandFailure(error.description, exitCode: .usage)
         }
-        let chosen = AugmentationScheme(rawValue: scheme)!
+        let chosen = scheme
         let augmenter: Augmenter
         do {
             augmenter = try Augmenter(fit: outcome, operations: parsed, scheme: chosen, copies: copies, seed: seed, force: force)
         } catch let error as AugmentationError {
-            throw CommandFailure("\(input.data): \(error.description)", exitCode: Self.exitCode(for: error))
+            throw CommandFailure("\(input.data): \(OptionWording.message(error))", exitCode: Self.exitCode(for: error))
         }
         let augmented = augmenter.augment(table)
         let columns = CSVHeader.usedColumnsInFileOrder(path: input.data, delimiter: input.readOptions.delimiter, table: table)

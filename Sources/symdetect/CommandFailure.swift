@@ -28,7 +28,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let error as InputError:
             return CommandFailure(error.description, exitCode: ExitCode(error.exitCode))
         case let error as FitError:
-            return CommandFailure(error.description, exitCode: exitCode(for: error))
+            return CommandFailure(OptionWording.message(error), exitCode: exitCode(for: error))
         case let error as GSLError:
             return CommandFailure("internal numerical error: \(error.description)", exitCode: .internalError)
         case let error as AtomicFileError:
@@ -45,7 +45,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         do {
             try body()
         } catch let error as FitError {
-            throw CommandFailure("\(path): \(error.description)", exitCode: exitCode(for: error))
+            throw CommandFailure("\(path): \(OptionWording.message(error))", exitCode: exitCode(for: error))
         }
     }
 

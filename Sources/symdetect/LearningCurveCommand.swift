@@ -43,10 +43,10 @@ struct LearningCurveCommand: ParsableCommand {
     @OptionGroup(title: "Taylor model (centre and corrections)")
     var model: FitOptions
 
-    @Option(name: .customLong("op"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
-        "A symmetry operation to augment with (repeatable): reflect(NAME), reflect(mode K), invert, swap(A,B), rotate(A,B,ANGLE), rotate(A,B,*), O3(A,B,C).",
-        valueName: "op"))
-    var operations: [String] = []
+    @OptionGroup(title: "Operations to augment with")
+    var operationOptions: OperationOptions
+
+    var operations: [OperationSpec] { operationOptions.operations }
 
     @Option(name: .customLong("scheme"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
         "Augmentation scheme to measure (repeatable, or comma-separated): naive, hessian, taylor. Default: naive.",
@@ -131,12 +131,9 @@ struct LearningCurveCommand: ParsableCommand {
 
     func run() throws {
         let table = try input.readTable()
-        for text in operations {
-            do { _ = try OperationParser.parse(text, names: table.featureNames, modes: .identity(table.dimension)) }
-            catch let error as OperationSyntaxError { throw CommandFailure(error.description, exitCode: .usage) }
-        }
+        try operationOptions.check(names: table.featureNames)
         var configuration = LearningCurveConfiguration(
-            operations: operations, schemes: try parsedSchemes(), sizes: try sizes.map(Self.parseSizes),
+            operations: operationOptions.texts, schemes: try parsedSchemes(), sizes: try sizes.map(Self.parseSizes),
             repeats: repeats, testSize: testSize, seed: seed, fit: model.configuration, copies: copies, force: force,
             maximumTrainingPoints: maxTrainingPoints)
         if let maxN { configuration.maximumSize = maxN }
@@ -155,7 +152,7 @@ struct LearningCurveCommand: ParsableCommand {
         } catch let error as OperationSyntaxError {
             throw CommandFailure(error.description, exitCode: .usage)
         } catch let error as AugmentationError {
-            throw CommandFailure("\(input.data): \(error.description)", exitCode: AugmentCommand.exitCode(for: error))
+            throw CommandFailure("\(input.data): \(OptionWording.message(error))", exitCode: AugmentCommand.exitCode(for: error))
         } catch let error as LearningCurveError {
             throw CommandFailure("\(input.data): \(error.description)", exitCode: .usage)
         } catch let error as KernelRidgeError {

@@ -31,3 +31,4 @@ struct OperationOptions: ParsableArguments {
 }
 
 extension TransformChoice: ExpressibleByArgument {}
+extension AugmentationScheme: ExpressibleByArgument {}

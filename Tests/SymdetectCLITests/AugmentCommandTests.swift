@@ -104,7 +104,7 @@ final class AugmentCommandTests: XCTestCase {
             (["augment", "well.csv", "--features", "x,y", "--op", "reflect(q)", "-o", "a.csv"], "invalid operation 'reflect(q)': unknown coordinate 'q'"),
             (["augment", "well.csv", "--features", "x,y", "--op", "flip(x)", "-o", "a.csv"], "invalid operation 'flip(x)'"),
             (["augment", "well.csv", "--features", "x,y", "-o", "a.csv"], "needs at least one --op"),
-            (["augment", "well.csv", "--features", "x,y", "--op", "reflect(x)", "--scheme", "fancy", "-o", "a.csv"], "--scheme must be naive, hessian or taylor"),
+            (["augment", "well.csv", "--features", "x,y", "--op", "reflect(x)", "--scheme", "fancy", "-o", "a.csv"], "The value 'fancy' is invalid for '--scheme"),
             (["augment", "well.csv", "--features", "x,y", "--op", "rotate(x,y,90)", "--scheme", "hessian", "-o", "a.csv"], "group element rotate(x,y,90) is not one"),
             (["augment", "well.csv", "--features", "x,y", "--op", "reflect(x)", "-o", "well.csv"], "is the input file"),
             (["augment", "well.csv", "--features", "x,y", "--op", "rotate(x,y,0.7)", "-o", "a.csv"], "more than 1024 elements"),

@@ -16,9 +16,7 @@ public struct AugmentationElement: Sendable, Equatable {
     public var isIdentity: Bool { matrix.maxAbsDifference(.identity(matrix.rows)) < AugmentationGroup.tolerance }
 
     /// G² = I (reflections, swaps, inversion, 180° rotations and their commuting products).
-    public var isInvolution: Bool {
-        (matrix * matrix).maxAbsDifference(.identity(matrix.rows)) < AugmentationGroup.tolerance
-    }
+    public var isInvolution: Bool { matrix.isInvolution }
 }
 
 /// Why a set of operations cannot be used for augmentation.
@@ -39,14 +37,14 @@ public enum AugmentationError: Error, CustomStringConvertible, Equatable, Sendab
         case let .groupTooLarge(limit):
             return "the operations generate a group of more than \(limit) elements (a rotation by an angle that is no simple fraction of 360°?): augment with fewer or other operations"
         case let .notInvolution(element):
-            return "the hessian scheme needs operations with g² = identity (reflections, swaps, inversion, 180° rotations), but the group element \(element) is not one: use --scheme naive or taylor"
+            return "the hessian scheme needs operations with g² = identity (reflections, swaps, inversion, 180° rotations), but the group element \(element) is not one: use the naive or taylor scheme"
         case let .notConvex(kind, eigenvalues):
             let values = eigenvalues.map { NumberFormatting.format($0, digits: 4) }.joined(separator: ", ")
-            return "the hessian scheme assumes a convex well, but the centre is a \(kind) (Hessian eigenvalues \(values)): use --scheme naive or taylor, choose another --center, or pass --force"
+            return "the hessian scheme assumes a convex well, but the centre is a \(kind) (Hessian eigenvalues \(values)): use the naive or taylor scheme, choose another centre, or force the hessian scheme"
         case let .dimensionMismatch(expected, got):
             return "the operations act on \(expected) coordinates but the data have \(got)"
         case .noOperations:
-            return "no operation given: name at least one with --op"
+            return "no operation given: name at least one"
         case let .invalidCopies(n):
             return "the number of sampled members of a continuous family must be at least 1, got \(n)"
         }

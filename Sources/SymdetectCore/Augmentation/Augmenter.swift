@@ -61,7 +61,7 @@ public struct Augmenter: Sendable {
             }
             if stationaryKind != .minimum {
                 guard force else { throw AugmentationError.notConvex(kind: stationaryKind.label, eigenvalues: hessianEigenvalues) }
-                warnings.append("the centre is a \(stationaryKind.label), not a minimum: the hessian scheme's labels assume a convex well (used because of --force)")
+                warnings.append("the centre is a \(stationaryKind.label), not a minimum: the hessian scheme's labels assume a convex well (used because it was forced)")
             }
             // The scheme's floor is RMS((y − h)_s) only if h itself is symmetric: GᵀHG = H
             // (to 1 % of the largest Hessian entry; fitted Hessians are never exactly symmetric).

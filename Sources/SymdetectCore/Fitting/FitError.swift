@@ -9,13 +9,13 @@ public enum FitError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case let .tooFewRows(needed, available, order, dimension):
-            return "too few rows for an order-\(order) Taylor model in \(dimension) coordinates: it has \(needed) coefficients and needs at least \(needed + 1) rows, the data have \(available) (lower --order or add samples)"
+            return "too few rows for an order-\(order) Taylor model in \(dimension) coordinates: it has \(needed) coefficients and needs at least \(needed + 1) rows, the data have \(available) (lower the order or add samples)"
         case let .centerDimension(expected, got):
-            return "--center has \(got) value(s) but the data have \(expected) coordinate(s)"
+            return "the centre has \(got) value(s) but the data have \(expected) coordinate(s)"
         case let .noWeight(radius):
-            return "no sample lies within reach of --radius \(radius) of the centre (all locality weights underflow)"
+            return "no sample lies within reach of the locality radius \(radius) of the centre (all locality weights underflow)"
         case let .invalidOrder(k):
-            return "--order must be between 1 and 12, got \(k)"
+            return "the order must be between 1 and 12, got \(k)"
         case let .numerical(text):
             return "numerical failure in the fit: \(text)"
         }

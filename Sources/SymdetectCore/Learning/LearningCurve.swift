@@ -98,7 +98,7 @@ public enum LearningCurve {
                            progress: (@Sendable (LearningCurveProgress) -> Void)? = nil) throws -> LearningCurveResult {
         let c = configuration
         guard !c.operations.isEmpty else { throw AugmentationError.noOperations }
-        guard c.repeats >= 1 else { throw LearningCurveError("--repeats must be at least 1, got \(c.repeats)") }
+        guard c.repeats >= 1 else { throw LearningCurveError("the number of repeats must be at least 1, got \(c.repeats)") }
         var schemes: [AugmentationScheme] = []
         for s in c.schemes where !schemes.contains(s) { schemes.append(s) }
         let testSize = c.testSize ?? LearningCurveConfiguration.defaultTestSize(rows: table.count)

@@ -170,7 +170,7 @@ extension LearningCurveResult {
         do {
             document = try JSONDecoder().decode(Minimal.self, from: data)
         } catch {
-            throw bad("not a learning-curve JSON document (expected {\"schemaVersion\": 1, \"fit\": {\"prefactor\", \"slope\"}, ...} as written by `symdetect learning-curve --json`)")
+            throw bad("not a learning-curve JSON document (expected {\"schemaVersion\": 1, \"fit\": {\"prefactor\", \"slope\"}, ...} as the learning-curve command writes it)")
         }
         guard document.schemaVersion == 1 else { throw bad("unsupported schemaVersion \(document.schemaVersion) (expected 1)") }
         guard let fit = document.fit else { throw bad("the learning curve has no fitted power law (too few sizes were measured)") }

@@ -105,3 +105,15 @@ func dot(_ a: [Double], _ b: [Double]) -> Double {
     for i in 0..<a.count { s += a[i] * b[i] }
     return s
 }
+
+extension Matrix {
+    /// Entry-wise tolerance of G² = I: operations are built from exact entries or unit vectors,
+    /// so their squares differ from I by round-off only (~1e-15); 1e-8 also admits the
+    /// eigenvector-built mode reflections and products of a few operations.
+    public static let involutionTolerance = 1e-8
+
+    /// Whether G² = I (reflections, swaps, inversion, 180° rotations and their commuting products).
+    public var isInvolution: Bool {
+        rows == columns && (self * self).maxAbsDifference(.identity(rows)) < Self.involutionTolerance
+    }
+}

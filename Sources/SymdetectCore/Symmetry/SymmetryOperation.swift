@@ -30,10 +30,7 @@ public struct SymmetryOperation: Sendable, Equatable {
     public var dimension: Int { matrices[0].rows }
 
     /// Whether G² = I (reflections, inversion, swaps, 180° rotations).
-    public var isInvolution: Bool {
-        guard !isContinuous else { return false }
-        return (matrix * matrix).maxAbsDifference(.identity(dimension)) < 1e-12
-    }
+    public var isInvolution: Bool { !isContinuous && matrix.isInvolution }
 
     /// The elements g⁰ = I, g, g², … of the cyclic group a discrete operation generates (up to
     /// `limit`), or identity plus the generic members for a family. Used to symmetrize.

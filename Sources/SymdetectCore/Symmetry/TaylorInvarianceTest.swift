@@ -95,7 +95,7 @@ public struct TaylorInvarianceTest: Sendable {
             }
             return out
         }
-        func wald(_ subset: [Int]) -> (w: Double, r: Int)? {
+        func wald(_ subset: [Int], profiled: Bool) -> (w: Double, r: Int)? {
             guard !subset.isEmpty else { return nil }
             let cov = covariance(subset)
             guard let eig = try? SymmetricEigenDecomposition(cov) else { return nil }
@@ -106,7 +106,7 @@ public struct TaylorInvarianceTest: Sendable {
             for k in 0..<subset.count where eig.eigenvalues[k] > 1e-10 * big {
                 let scale = 1 / eig.eigenvalues[k].squareRoot()
                 var proj = 0.0
-                var dk = [Double](repeating: 0, count: shift.isEmpty ? 0 : d)
+                var dk = [Double](repeating: 0, count: profiled && !shift.isEmpty ? d : 0)
                 for (i, row) in subset.enumerated() {
                     proj += eig.eigenvectors[i, k] * antisymmetric[row]
                     for j in dk.indices { dk[j] += eig.eigenvectors[i, k] * shift[row][j] }
@@ -116,7 +116,7 @@ public struct TaylorInvarianceTest: Sendable {
             }
             var w = aw.map { $0 * $0 }.reduce(0, +)
             var r = aw.count
-            if !shift.isEmpty, r > 0 {
+            if profiled, !shift.isEmpty, r > 0 {
                 // Remove the part of A_w a centre shift explains: project on span(D_w).
                 let (explained, rank) = Self.projectedSquaredNorm(aw, onto: dw, dimension: d)
                 w = max(0, w - explained)
@@ -131,7 +131,7 @@ public struct TaylorInvarianceTest: Sendable {
                 : Distributions.chiSquaredUpperTail(wr.w, Double(wr.r))
         }
         let all = Array(rows.indices)
-        if let wr = wald(all), sigma > 0 || fit.residualDegreesOfFreedom > 0 {
+        if let wr = wald(all, profiled: true), sigma > 0 || fit.residualDegreesOfFreedom > 0 {
             statistic = wr.w
             degreesOfFreedom = wr.r
             pValue = Self.pValueOrNil(tailProbability(wr))
@@ -139,9 +139,12 @@ public struct TaylorInvarianceTest: Sendable {
             statistic = 0; degreesOfFreedom = 0; pValue = nil
         }
         var perOrder: [Int: Double] = [:]
-        for n in 1...max(fit.order, 1) {
+        // Per order, unprofiled (a few rows of one order could be absorbed by a shift's d
+        // directions entirely); at a fitted stationary point the linear terms are 0 by
+        // construction and have no order of their own.
+        for n in (centerIsFitted ? 2 : 1)...max(fit.order, centerIsFitted ? 2 : 1) {
             let subset = rows.indices.filter { degree[rows[$0].alpha] == n }
-            if let wr = wald(subset) { perOrder[n] = tailProbability(wr) }
+            if let wr = wald(subset, profiled: false) { perOrder[n] = tailProbability(wr) }
         }
         orderPValues = perOrder
         let threshold = alpha / Double(max(perOrder.count, 1))
