@@ -86,12 +86,18 @@ struct MarkdownReport {
     var centreWords: String {
         switch result.fit.center.kind {
         case .stationary(let kind):
+            var s: String
             switch kind {
-            case .minimum: return "about the minimum of the fitted Taylor model"
-            case .saddle(let m): return "about a saddle point of index \(m) of the fitted Taylor model"
-            case .maximum: return "about a maximum of the fitted Taylor model"
-            case .degenerate: return "about a degenerate stationary point of the fitted Taylor model"
+            case .minimum: s = "about the minimum of the fitted Taylor model"
+            case .saddle(let m): s = "about a saddle point of index \(m) of the fitted Taylor model"
+            case .maximum: s = "about a maximum of the fitted Taylor model"
+            case .degenerate: s = "about a degenerate stationary point of the fitted Taylor model"
             }
+            let flat = result.fit.center.flatDirections
+            if flat > 0 {
+                s += " along the \(Self.plural(result.featureNames.count - flat, "direction")) the data determine (along \(flat) more the label is flat within its noise, and the centre is the mean of the samples there)"
+            }
+            return s
         case .notConverged: return "about the last centre of a stationary-point search that did not converge"
         case .fallback: return "about the lowest-label sample (the stationary-point search was abandoned; see the warning)"
         case .origin: return "about the origin"
@@ -241,7 +247,7 @@ struct MarkdownReport {
             rows.append([
                 Self.code(op.name), op.verdict == .exact ? "**exact**" : op.verdict.rawValue,
                 op.decidedBy.map { $0 == .taylor ? "Taylor" : "mirror" } ?? "—",
-                Self.pValue(op.adjustedPValue),
+                op.verdict == .inconclusive ? "—" : Self.pValue(op.adjustedPValue),
                 op.breakingOrder.map(String.init) ?? "—",
                 op.breakingRMS.map(Self.f3) ?? "—",
                 NumberFormatting.format(100 * op.coverage, digits: 3) + "%",

@@ -74,8 +74,13 @@ final class VerdictEvidenceTests: XCTestCase {
         if !inconclusive.isEmpty {
             XCTAssertTrue(r.recommendation.caveats.contains(.inconclusiveLeftOut(operations: inconclusive.map(\.name))))
         }
-        // The centre is never a stationary point outside the data.
+        // The centre is never a stationary point outside the data: the three internal
+        // coordinates are determined (a minimum), the six rigid motions are flat.
         XCTAssertTrue(r.fit.center.insideData, "\(r.fit.center.kind)")
+        XCTAssertEqual(r.fit.center.kind, .stationary(.minimum))
+        XCTAssertEqual(r.fit.center.flatDirections, 6)
+        XCTAssertFalse(r.operations.contains { if case .reflectMode = $0.operation.kind { return true }; return false },
+                       "no reflections along noise eigenvectors of flat directions")
         XCTAssertFalse(r.group.isTruncated, "no 'group of order 1024' from unfounded verdicts")
     }
 

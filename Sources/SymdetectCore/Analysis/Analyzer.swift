@@ -34,7 +34,8 @@ public enum Analyzer {
         let testedTarget = scale.transform == .none ? target : target * testedSpread / max(labels.standardDeviation, .leastNormalMagnitude)
         let rule = VerdictRule(alpha: configuration.alpha, targetError: target, testedTargetError: testedTarget,
                                exactTolerance: tolerance, adequacy: adequacy,
-                               convex: outcome.hessian.kind == .minimum, learningCurve: curve)
+                               convex: outcome.hessian.kind == .minimum && outcome.center.flatDirections == 0,
+                               learningCurve: curve)
         let inputs = OperationEvidence.Inputs(
             table: table, outcome: outcome, scale: scale, context: context, alpha: configuration.alpha, testedSpread: testedSpread,
             centerIsFitted: outcome.center.kind.isStationaryPoint && scale.transform == .none)

@@ -42,6 +42,11 @@ public struct CenterReport: Sendable {
     /// Radius R of the Gaussian locality weights used to refine the stationary point (nil when
     /// not refined).
     public let refinementRadius: Double?
+    /// Hessian directions the data do not determine (|λ| below `eigenvalueSignificance`
+    /// standard errors): the label is flat along them, the search left the centre at the mean
+    /// of the samples there, and the nature of the stationary point (`kind`) is that of the
+    /// determined directions only.
+    public let flatDirections: Int
 }
 
 /// The fit at the chosen centre with its derived quantities.
@@ -120,10 +125,14 @@ public enum FitPipeline {
         let inside = table.contains(fit.center)
         if !inside { warnings.append(.centerOutsideData(center: fit.center)) }
         let gradNorm = constants.gradient.map { $0 * $0 }.reduce(0, +).squareRoot()
+        let flat = configuration.center == .auto ? hessian.eigenvalues.indices.filter { k in
+            !Self.isDetermined(hessian, k, fit: fit)
+        } : []
+        let determinedKind = StationaryKind(eigenvalues: hessian.eigenvalues.indices.filter { !flat.contains($0) }.map { hessian.eigenvalues[$0] })
         let kind: CenterKind
         switch configuration.center {
         case .auto:
-            if let fallback { kind = .fallback(fallback) } else { kind = converged ? .stationary(hessian.kind) : .notConverged }
+            if let fallback { kind = .fallback(fallback) } else { kind = converged ? .stationary(determinedKind) : .notConverged }
         case .origin: kind = .origin
         case .mean: kind = .mean
         case .min: kind = .lowestSample
@@ -131,7 +140,7 @@ public enum FitPipeline {
         }
         let report = CenterReport(choice: configuration.center, kind: kind, iterations: iterations,
                                   gradientNorm: gradNorm, converged: converged, insideData: inside,
-                                  refinementRadius: refinementRadius)
+                                  refinementRadius: refinementRadius, flatDirections: flat.count)
         return FitOutcome(fit: fit, forceConstants: constants, hessian: hessian, center: report,
                           orderSelection: selection, warnings: fit.warnings + warnings)
     }
@@ -260,6 +269,14 @@ public enum FitPipeline {
     /// only follow noise; there the centre moves to the mean of the samples instead (the middle
     /// of the data, where an expansion and the mirror images are best supported).
     public static let eigenvalueSignificance = 3.0
+
+    /// Whether the data determine the Hessian's k-th eigenvalue (see `eigenvalueSignificance`).
+    static func isDetermined(_ h: HessianAnalysis, _ k: Int, fit: TaylorFit) -> Bool {
+        let big = h.eigenvalues.map(abs).max() ?? 0
+        let v = (0..<h.eigenvalues.count).map { h.eigenvectors[$0, k] }
+        return abs(h.eigenvalues[k]) > 1e-10 * big
+            && abs(h.eigenvalues[k]) >= eigenvalueSignificance * eigenvalueStandardError(fit, direction: v)
+    }
 
     /// Standard error of vᵀHv for the fit's Hessian at its centre (0 when the fit has no noise
     /// estimate).

@@ -32,7 +32,8 @@ enum Candidates {
         var coincident: [CoincidentOperation] = []
         let d = table.dimension
         let offerModes = !configuration.onlyListedOperations && d > 1 && outcome.center.kind.isStationaryPoint
-            && outcome.center.insideData && !HessianAnalysis.isDiagonal(outcome.forceConstants.hessian)
+            && outcome.center.insideData && outcome.center.flatDirections == 0
+            && !HessianAnalysis.isDiagonal(outcome.forceConstants.hessian)
         var wanted: [Int] = offerModes ? Array(0..<d) : []
         for spec in configuration.operations {
             if case let .reflectMode(k) = spec.form, k <= d, !wanted.contains(k - 1) { wanted.append(k - 1) }
