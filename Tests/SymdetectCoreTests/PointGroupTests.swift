@@ -155,15 +155,7 @@ final class PointGroupTests: XCTestCase {
     }
 
     static func rotation(_ rng: inout SeededGenerator) -> [[Double]] {
-        var q = (0..<4).map { _ in rng.nextGaussian() }
-        let n = q.map { $0 * $0 }.reduce(0, +).squareRoot()
-        q = q.map { $0 / n }
-        let (w, x, y, z) = (q[0], q[1], q[2], q[3])
-        return [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
+        SymmetryOperation.haarRandomRotation(&rng)
     }
 
     /// A random rotation, a random translation (up to 5 Å per coordinate) and a random atom order.

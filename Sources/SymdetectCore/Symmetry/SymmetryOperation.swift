@@ -126,15 +126,7 @@ public struct SymmetryOperation: Sendable, Equatable {
     /// composed with the inversion of the triple when `improper`; identity elsewhere.
     static func randomO3Member(_ a: Int, _ b: Int, _ c: Int, dimension d: Int, improper: Bool,
                                rng: inout SeededGenerator) -> Matrix {
-        var q = (0..<4).map { _ in rng.nextGaussian() }
-        let n = q.map { $0 * $0 }.reduce(0, +).squareRoot()
-        q = q.map { $0 / n }
-        let (w, x, y, z) = (q[0], q[1], q[2], q[3])
-        let r: [[Double]] = [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
+        let r = haarRandomRotation(&rng)
         let sign: Double = improper ? -1 : 1
         var g = Matrix.identity(d)
         let idx = [a, b, c]
@@ -144,5 +136,18 @@ public struct SymmetryOperation: Sendable, Equatable {
 
     static func formatAngle(_ degrees: Double) -> String {
         degrees == degrees.rounded() ? String(Int(degrees)) : String(format: "%g", degrees)
+    }
+
+    /// A Haar-random 3×3 rotation, from a uniform unit quaternion (a normalised Gaussian 4-vector).
+    public static func haarRandomRotation(_ rng: inout SeededGenerator) -> [[Double]] {
+        var q = (0..<4).map { _ in rng.nextGaussian() }
+        let n = q.map { $0 * $0 }.reduce(0, +).squareRoot()
+        q = q.map { $0 / n }
+        let (w, x, y, z) = (q[0], q[1], q[2], q[3])
+        return [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
     }
 }
