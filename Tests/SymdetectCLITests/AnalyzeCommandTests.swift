@@ -133,6 +133,28 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertEqual(fine.status, 0, fine.stderr)
     }
 
+    /// An audit that cannot decide must not pass: samples only on x ∈ [0.5, 1] about the origin
+    /// (every image g·x falls outside the data) with a label no quadratic describes make
+    /// reflect(x) inconclusive, and every --fail-on rule fails on it.
+    func testInconclusiveFailsEveryAudit() throws {
+        let dir = try TemporaryDirectory()
+        var text = "x,y\n"
+        for i in 0..<80 {
+            let x = 0.5 + 0.5 * Double(i) / 79
+            text += "\(x),\(exp(4 * x) + 0.001 * sin(Double(i) * 12.9898))\n"
+        }
+        try dir.write("edge.csv", text)
+        for rule in ["absent", "approximate", "inconclusive"] {
+            let result = try CommandRunner.run(["analyze", "edge.csv", "--center", "origin", "--order", "2", "--op", "reflect(x)",
+                                                "--only-ops", "--fail-on", rule, "--report", "edge-\(rule).md"], in: dir.url)
+            XCTAssertEqual(result.status, 1, "\(rule): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("--fail-on \(rule): reflect(x) is inconclusive"), result.stderr)
+            let report = try String(contentsOfFile: dir.path("edge-\(rule).md"), encoding: .utf8)
+            XCTAssertTrue(report.contains("`reflect(x)` — **inconclusive**: neither test can speak"), report)
+            XCTAssertTrue(report.contains("To decide it, add samples where the images g·x fall: x from -1 to -0.5"), report)
+        }
+    }
+
     /// A run that fails (here: a bad cell) leaves an existing report byte for byte as it was.
     func testFailedRunLeavesAnExistingReportUntouched() throws {
         let dir = try TemporaryDirectory()
