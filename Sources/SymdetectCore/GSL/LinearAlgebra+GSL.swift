@@ -76,6 +76,17 @@ public struct CholeskyFactorization {
         try GSLRuntime.check(gsl_linalg_cholesky_decomp1(factor.pointer), "gsl_linalg_cholesky_decomp1")
     }
 
+    /// The upper-triangular R with A = RᵀR (the transpose of GSL's lower factor), or an error
+    /// when A is not numerically positive definite.
+    public static func upperFactor(_ a: Matrix) throws -> Matrix {
+        let c = try CholeskyFactorization(a)
+        let n = c.dimension
+        let l = c.factor.matrix
+        var r = Matrix(rows: n, columns: n)
+        for i in 0..<n { for j in i..<n { r[i, j] = l[j, i] } }
+        return r
+    }
+
     public func solve(_ b: [Double]) throws -> [Double] {
         precondition(b.count == dimension)
         try GSLRuntime.requireFinite(b, "gsl_linalg_cholesky_solve")
