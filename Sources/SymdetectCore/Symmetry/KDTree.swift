@@ -6,8 +6,8 @@ public struct KDTree: Sendable {
     /// Row-major coordinates of all points.
     let points: [Double]
     /// Permutation of point indices; each node owns a contiguous range.
-    private var order: [Int]
-    private var nodes: [Node] = []
+    var order: [Int]
+    var nodes: [Node] = []
     static let leafSize = 12
 
     struct Node: Sendable {

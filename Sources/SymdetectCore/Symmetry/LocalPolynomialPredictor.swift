@@ -37,50 +37,73 @@ struct LocalPolynomialPredictor {
     private func solve(_ q: [Double], _ nb: [Int], _ points: [Double], _ labels: [Double], _ radius: Double, _ ex: [[Int]]) -> Prediction? {
         let p = ex.count
         guard nb.count > p else { return nil }
+        let d = dimension
+        // Each monomial as its list of coordinate factors (t_j repeated α_j times, j ascending):
+        // multiplied in that order from 1, as the definition reads.
+        var factorStart = [Int](repeating: 0, count: p + 1)
+        var factors: [Int] = []
+        for (a, alpha) in ex.enumerated() {
+            for j in 0..<d where alpha[j] > 0 { for _ in 0..<alpha[j] { factors.append(j) } }
+            factorStart[a + 1] = factors.count
+        }
         var ata = [Double](repeating: 0, count: p * p)
         var aty = [Double](repeating: 0, count: p)
-        var row = [Double](repeating: 0, count: p)
-        var t = [Double](repeating: 0, count: dimension)
-        for i in nb {
-            for j in 0..<dimension { t[j] = (points[i * dimension + j] - q[j]) / radius }
-            for (a, alpha) in ex.enumerated() {
-                var m = 1.0
-                for j in 0..<dimension where alpha[j] > 0 {
-                    for _ in 0..<alpha[j] { m *= t[j] }
-                }
-                row[a] = m
-            }
-            let y = labels[i]
-            for a in 0..<p {
-                aty[a] += row[a] * y
-                for b in a..<p { ata[a * p + b] += row[a] * row[b] }
-            }
-        }
-        for a in 0..<p { for b in 0..<a { ata[a * p + b] = ata[b * p + a] } }
-        // Cholesky AᵀA = LLᵀ; refuse near-singular neighbourhoods (e.g. coplanar points).
         var l = [Double](repeating: 0, count: p * p)
-        let maxDiag = (0..<p).map { ata[$0 * p + $0] }.max() ?? 0
-        for j in 0..<p {
-            var s = ata[j * p + j]
-            for k in 0..<j { s -= l[j * p + k] * l[j * p + k] }
-            guard s > 1e-10 * maxDiag else { return nil }
-            let ljj = s.squareRoot()
-            l[j * p + j] = ljj
-            for i in (j + 1)..<max(j + 1, p) {
-                var r = ata[i * p + j]
-                for k in 0..<j { r -= l[i * p + k] * l[j * p + k] }
-                l[i * p + j] = r / ljj
+        var row = [Double](repeating: 0, count: p)
+        var t = [Double](repeating: 0, count: d)
+        var ok = true
+        var value = 0.0, variance = 0.0
+        ata.withUnsafeMutableBufferPointer { ata in
+        aty.withUnsafeMutableBufferPointer { aty in
+        l.withUnsafeMutableBufferPointer { l in
+        row.withUnsafeMutableBufferPointer { row in
+        t.withUnsafeMutableBufferPointer { t in
+        factors.withUnsafeBufferPointer { fac in
+        factorStart.withUnsafeBufferPointer { fs in
+        points.withUnsafeBufferPointer { pts in
+        labels.withUnsafeBufferPointer { lab in
+        q.withUnsafeBufferPointer { q in
+            for i in nb {
+                for j in 0..<d { t[j] = (pts[i * d + j] - q[j]) / radius }
+                for a in 0..<p {
+                    var m = 1.0
+                    for f in fs[a]..<fs[a + 1] { m *= t[fac[f]] }
+                    row[a] = m
+                }
+                let y = lab[i]
+                for a in 0..<p {
+                    aty[a] += row[a] * y
+                    for b in a..<p { ata[a * p + b] += row[a] * row[b] }
+                }
             }
-        }
-        func solveL(_ b: [Double]) -> [Double] {
-            var z = b
-            for i in 0..<p { var s = z[i]; for k in 0..<i { s -= l[i * p + k] * z[k] }; z[i] = s / l[i * p + i] }
-            for i in stride(from: p - 1, through: 0, by: -1) { var s = z[i]; for k in (i + 1)..<max(i + 1, p) { s -= l[k * p + i] * z[k] }; z[i] = s / l[i * p + i] }
-            return z
-        }
-        let c = solveL(aty)
-        var e0 = [Double](repeating: 0, count: p); e0[0] = 1
-        let v = solveL(e0)[0]
-        return Prediction(value: c[0], varianceFactor: max(v, 0))
+            for a in 0..<p { for b in 0..<a { ata[a * p + b] = ata[b * p + a] } }
+            // Cholesky AᵀA = LLᵀ; refuse near-singular neighbourhoods (e.g. coplanar points).
+            var maxDiag = 0.0
+            for a in 0..<p { maxDiag = max(maxDiag, ata[a * p + a]) }
+            for j in 0..<p {
+                var s = ata[j * p + j]
+                for k in 0..<j { s -= l[j * p + k] * l[j * p + k] }
+                guard s > 1e-10 * maxDiag else { ok = false; return }
+                let ljj = s.squareRoot()
+                l[j * p + j] = ljj
+                for i in (j + 1)..<max(j + 1, p) {
+                    var r = ata[i * p + j]
+                    for k in 0..<j { r -= l[i * p + k] * l[j * p + k] }
+                    l[i * p + j] = r / ljj
+                }
+            }
+            // Solves LLᵀz = b in place (b in `row`), returns z[0].
+            func solveL() -> Double {
+                for i in 0..<p { var s = row[i]; for k in 0..<i { s -= l[i * p + k] * row[k] }; row[i] = s / l[i * p + i] }
+                for i in stride(from: p - 1, through: 0, by: -1) { var s = row[i]; for k in (i + 1)..<max(i + 1, p) { s -= l[k * p + i] * row[k] }; row[i] = s / l[i * p + i] }
+                return row[0]
+            }
+            for a in 0..<p { row[a] = aty[a] }
+            value = solveL()
+            for a in 0..<p { row[a] = a == 0 ? 1 : 0 }
+            variance = solveL()
+        }}}}}}}}}}
+        guard ok else { return nil }
+        return Prediction(value: value, varianceFactor: max(variance, 0))
     }
 }

@@ -82,7 +82,7 @@ public struct MirrorContext: Sendable {
     static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, points: [Double], labels: [Double],
                       predictor: LocalPolynomialPredictor, referenceRadius: Double?) -> Query? {
         let d = q.count
-        let nb = tree.nearest(q, k: k, excluding: excluding)
+        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding)
         guard nb.count == k, let last = nb.last else { return nil }
         let radius = last.distanceSquared.squareRoot()
         guard radius > 0 else { return nil }
