@@ -169,6 +169,8 @@ public enum FitPipeline {
         // On very large files both fits use a seeded subsample (the test has power to spare).
         let (sub, idx) = table.subsample(limit: auxiliaryRowLimit)
         let subLabels = idx.map { labels[$0] }
+        // One accumulation serves orders k, k + 1 here and k + 2 for the analysis' floors proxy.
+        TaylorFitter.prepareNestedFits(sub, labels: subLabels, center: fit.center, upToOrder: fit.order + 2, radius: fit.radius)
         let lower = sub.count == table.count ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
         guard let lower,
               let higher = try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius),

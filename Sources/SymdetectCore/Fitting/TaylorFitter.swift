@@ -38,13 +38,11 @@ public enum TaylorFitter {
         let p = exponents.count
         guard n >= p + 1 else { throw FitError.tooFewRows(needed: p, available: n, order: order, dimension: d) }
 
+        let large = n * p * p > ExtendedPrecisionLeastSquares.workLimit
+        if large, let known = NestedFitCache.shared.fit(table, y, center, radius, order: order) { return known }
+
         // 1. Scaling per coordinate.
-        var scale = [Double](repeating: 1, count: d)
-        for j in 0..<d {
-            var m = 0.0
-            for v in table.features[j] { m = max(m, abs(v - center[j])) }
-            scale[j] = m > 0 ? m : 1
-        }
+        let scale = coordinateScale(table, center)
         let weights = try locality(table, center: center, radius: radius)
 
         let evaluator = MonomialEvaluator(exponents: exponents)
@@ -56,12 +54,11 @@ public enum TaylorFitter {
         // equations: R from the Cholesky factor of XᵀX accumulated with BLAS-3, refined below by
         // one step against the true residuals. Where cond(X) is too large for that to reach QR
         // accuracy (or XᵀX is not numerically positive definite) the streaming QR is used.
-        let large = n * p * p > ExtendedPrecisionLeastSquares.workLimit
         let passes: TaylorDesignPasses? = large
             ? TaylorDesignPasses(table: table, labels: y, center: center, scale: scale, weights: weights, exponents: exponents)
             : nil
         var semiNormal: (r: Matrix, qty: [Double])?
-        if let passes, let f = try? Self.semiNormalFactor(passes) { semiNormal = f }
+        if let passes, let f = try? Self.semiNormalFactor(passes, cacheKey: (table, y, center, radius, order)) { semiNormal = f }
         var (r, qty) = try semiNormal ?? streamingQR(table, y, center, scale, weights, evaluator, p)
         var decomposition = try EquilibratedDecomposition(r: r, qty: qty, rowCount: n)
         if semiNormal != nil, decomposition.conditionNumber > Self.semiNormalConditionLimit {
@@ -183,7 +180,7 @@ public enum TaylorFitter {
         if !looDefined { warnings.append("some samples have leverage 1 (the model interpolates them): leave-one-out RMSE is undefined") }
 
         let poly = TaylorPolynomial(center: center, exponents: exponents, coefficients: beta)
-        return TaylorFit(
+        let result = TaylorFit(
             featureNames: table.featureNames, order: order, polynomial: poly,
             standardErrors: stderr, covariance: cov, sigma: sigma,
             rmse: (rss / sumW).squareRoot(),
@@ -192,6 +189,8 @@ public enum TaylorFitter {
             conditionNumber: conditionNumber, rank: rank, rowCount: n,
             residualDegreesOfFreedom: dof, undeterminedCombinations: undetermined,
             radius: radius, residuals: residuals, leverages: leverages, warnings: warnings)
+        if large { NestedFitCache.shared.store(result, table, y, radius) }
+        return result
     }
 
     /// Largest condition number (of the column-equilibrated design) for which the refined
@@ -200,8 +199,14 @@ public enum TaylorFitter {
     static let semiNormalConditionLimit = 1e6
 
     /// R (upper triangular, RᵀR = X̃ᵀX̃) and Qᵀy = R⁻ᵀX̃ᵀỹ from the accumulated normal equations.
-    static func semiNormalFactor(_ passes: TaylorDesignPasses) throws -> (r: Matrix, qty: [Double]) {
-        let (gram, xty) = passes.normalEquations()
+    static func semiNormalFactor(_ passes: TaylorDesignPasses,
+                                 cacheKey key: (table: SampleTable, labels: [Double], center: [Double], radius: Double?, order: Int)) throws -> (r: Matrix, qty: [Double]) {
+        let cache = NestedFitCache.shared
+        let (gram, xty) = cache.normalEquations(key.table, key.labels, key.center, key.radius, order: key.order) ?? {
+            let computed = passes.normalEquations()
+            cache.storeNormalEquations(key.table, key.labels, key.center, key.radius, order: key.order, gram: computed.gram, rhs: computed.rhs)
+            return computed
+        }()
         let r = try CholeskyFactorization.upperFactor(gram)
         let p = r.rows
         var qty = [Double](repeating: 0, count: p)
@@ -277,6 +282,15 @@ public enum TaylorFitter {
             self.rank = rank
             self.projector = pm
             self.beta = betaScaled
+        }
+    }
+
+    /// s_j = max_i |x_ij − c_j| (1 where the coordinate is constant).
+    static func coordinateScale(_ table: SampleTable, _ center: [Double]) -> [Double] {
+        (0..<table.dimension).map { j in
+            var m = 0.0
+            for v in table.features[j] { m = max(m, abs(v - center[j])) }
+            return m > 0 ? m : 1
         }
     }
 

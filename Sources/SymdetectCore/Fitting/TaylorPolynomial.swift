@@ -11,10 +11,12 @@ public struct TaylorPolynomial: Sendable, Equatable {
         self.center = center
         self.exponents = exponents
         self.coefficients = coefficients
+        order = exponents.map { $0.reduce(0, +) }.max() ?? 0
     }
 
     public var dimension: Int { center.count }
-    public var order: Int { exponents.map { $0.reduce(0, +) }.max() ?? 0 }
+    /// Highest total degree of the exponent list; stored, as every evaluation needs it.
+    public let order: Int
 
     /// Powers u_j^0 … u_j^order for every coordinate.
     @inline(__always)

@@ -11,49 +11,70 @@ extension KDTree {
         let bestIndex = UnsafeMutablePointer<Int>.allocate(capacity: k)
         defer { bestDistance.deallocate(); bestIndex.deallocate() }
         var found = 0
-        // Pending subtrees with the squared distance to their splitting plane; a subtree is
-        // entered only while that bound does not exceed the current k-th distance, exactly when
-        // the recursive search would enter it.
-        var stackNode = [Int](repeating: 0, count: 128)
-        var stackBound = [Double](repeating: 0, count: 128)
+        // Pending subtrees with a lower bound on the squared distance from the query to their
+        // cell, kept incrementally (Arya & Mount): per coordinate, the offset of the query from
+        // the cell's slab; entering the far side of a split replaces that coordinate's offset.
+        // A subtree is skipped only when its bound (relaxed by 1e-9 for the rounding of the
+        // incremental sum) exceeds the current k-th distance, so the answer is exactly the
+        // k smallest (distance, index) pairs, as before.
+        let capacity = 128
+        var stackNode = [Int](repeating: 0, count: capacity)
+        var stackBound = [Double](repeating: 0, count: capacity)
+        var stackOffset = [Double](repeating: 0, count: capacity * d)
         query.withUnsafeBufferPointer { q in
             points.withUnsafeBufferPointer { pts in
                 order.withUnsafeBufferPointer { ord in
                     nodes.withUnsafeBufferPointer { nd in
                         stackNode.withUnsafeMutableBufferPointer { sn in
                             stackBound.withUnsafeMutableBufferPointer { sb in
-                                var top = 0
-                                sn[0] = 0; sb[0] = 0; top = 1
-                                while top > 0 {
-                                    top -= 1
-                                    let id = sn[top]
-                                    let worst = found < k ? Double.infinity : bestDistance[k - 1]
-                                    if sb[top] > worst { continue }
-                                    let node = nd[id]
-                                    if node.left < 0 {
-                                        for i in node.start..<node.end {
-                                            let idx = ord[i]
-                                            if idx == excluded { continue }
-                                            var s = 0.0
-                                            let base = idx * d
-                                            for j in 0..<d { let t = pts[base + j] - q[j]; s += t * t }
-                                            let w = found < k ? Double.infinity : bestDistance[k - 1]
-                                            guard s < w || (s == w && found == k && idx < bestIndex[k - 1]) else { continue }
-                                            var pos = found
-                                            while pos > 0 && (bestDistance[pos - 1] > s || (bestDistance[pos - 1] == s && bestIndex[pos - 1] > idx)) { pos -= 1 }
-                                            var m = found < k ? found : k - 1
-                                            while m > pos { bestDistance[m] = bestDistance[m - 1]; bestIndex[m] = bestIndex[m - 1]; m -= 1 }
-                                            bestDistance[pos] = s
-                                            bestIndex[pos] = idx
-                                            if found < k { found += 1 }
+                                stackOffset.withUnsafeMutableBufferPointer { so in
+                                    var top = 1
+                                    sn[0] = 0; sb[0] = 0
+                                    for j in 0..<d { so[j] = 0 }
+                                    while top > 0 {
+                                        top -= 1
+                                        let id = sn[top]
+                                        let bound = sb[top]
+                                        let worst = found < k ? Double.infinity : bestDistance[k - 1]
+                                        if bound * (1 - 1e-9) > worst { continue }
+                                        let node = nd[id]
+                                        if node.left < 0 {
+                                            for i in node.start..<node.end {
+                                                let idx = ord[i]
+                                                if idx == excluded { continue }
+                                                var s = 0.0
+                                                let base = idx * d
+                                                for j in 0..<d { let t = pts[base + j] - q[j]; s += t * t }
+                                                let w = found < k ? Double.infinity : bestDistance[k - 1]
+                                                guard s < w || (s == w && found == k && idx < bestIndex[k - 1]) else { continue }
+                                                var pos = found
+                                                while pos > 0 && (bestDistance[pos - 1] > s || (bestDistance[pos - 1] == s && bestIndex[pos - 1] > idx)) { pos -= 1 }
+                                                var m = found < k ? found : k - 1
+                                                while m > pos { bestDistance[m] = bestDistance[m - 1]; bestIndex[m] = bestIndex[m - 1]; m -= 1 }
+                                                bestDistance[pos] = s
+                                                bestIndex[pos] = idx
+                                                if found < k { found += 1 }
+                                            }
+                                            continue
                                         }
-                                        continue
+                                        precondition(top + 2 <= capacity, "k-d tree deeper than its search stack")
+                                        let sd = node.splitDimension
+                                        let diff = q[sd] - node.splitValue
+                                        let (near, far) = diff < 0 ? (node.left, node.right) : (node.right, node.left)
+                                        // Far child (entry `top`): offset along sd becomes |diff|.
+                                        let from = top * d
+                                        let old = so[from + sd]
+                                        sn[top] = far
+                                        sb[top] = max(0, bound - old * old + diff * diff)
+                                        so[from + sd] = diff
+                                        // Near child (entry top + 1): same cell bound; copy the parent's offsets.
+                                        let to = from + d
+                                        for j in 0..<d { so[to + j] = so[from + j] }
+                                        so[to + sd] = old
+                                        sn[top + 1] = near
+                                        sb[top + 1] = bound
+                                        top += 2
                                     }
-                                    let diff = q[node.splitDimension] - node.splitValue
-                                    let (near, far) = diff < 0 ? (node.left, node.right) : (node.right, node.left)
-                                    precondition(top + 2 <= sn.count, "k-d tree deeper than its search stack")
-                                    sn[top] = far; sb[top] = diff * diff; top += 1
-                                    sn[top] = near; sb[top] = 0; top += 1
                                 }
                             }
                         }
