@@ -3,7 +3,13 @@ extension KDTree {
     /// by index: the same answer as `nearest(_:k:excluding:)`, bit for bit (same distance
     /// arithmetic, same admission and ordering rule), found without recursion, closures or
     /// per-candidate array insertions. The mirror test asks ~10⁵ such queries per analysis.
-    func nearestNeighbours(_ query: [Double], k: Int, excluding excluded: Int = -1) -> [(index: Int, distanceSquared: Double)] {
+    ///
+    /// With `within` (a squared distance), subtrees wholly beyond it are not searched: every
+    /// point with squared distance ≤ `within` is still considered, so whenever the k-th
+    /// distance returned is ≤ `within` the answer is the unbounded one; otherwise (fewer than
+    /// k points, or a k-th distance beyond `within`) the true k-th distance exceeds `within`.
+    func nearestNeighbours(_ query: [Double], k: Int, excluding excluded: Int = -1,
+                           within limit: Double = .infinity) -> [(index: Int, distanceSquared: Double)] {
         guard k > 0, !nodes.isEmpty else { return [] }
         precondition(query.count == dimension)
         let d = dimension
@@ -17,6 +23,7 @@ extension KDTree {
         // A subtree is skipped only when its bound (relaxed by 1e-9 for the rounding of the
         // incremental sum) exceeds the current k-th distance, so the answer is exactly the
         // k smallest (distance, index) pairs, as before.
+        let reach = limit * (1 + 1e-9)
         let capacity = 128
         var stackNode = [Int](repeating: 0, count: capacity)
         var stackBound = [Double](repeating: 0, count: capacity)
@@ -35,7 +42,7 @@ extension KDTree {
                                         top -= 1
                                         let id = sn[top]
                                         let bound = sb[top]
-                                        let worst = found < k ? Double.infinity : bestDistance[k - 1]
+                                        let worst = min(found < k ? Double.infinity : bestDistance[k - 1], reach)
                                         if bound * (1 - 1e-9) > worst { continue }
                                         let node = nd[id]
                                         if node.left < 0 {

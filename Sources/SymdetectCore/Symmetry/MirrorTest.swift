@@ -82,7 +82,10 @@ public struct MirrorContext: Sendable {
     static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, points: [Double], labels: [Double],
                       predictor: LocalPolynomialPredictor, referenceRadius: Double?) -> Query? {
         let d = q.count
-        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding)
+        // Images whose neighbourhood would be too wide are refused below anyway: the search
+        // need not look beyond that width.
+        let reach = referenceRadius.map { 4 * $0 * $0 } ?? .infinity
+        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach)
         guard nb.count == k, let last = nb.last else { return nil }
         let radius = last.distanceSquared.squareRoot()
         guard radius > 0 else { return nil }
