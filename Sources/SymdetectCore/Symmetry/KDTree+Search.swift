@@ -8,8 +8,13 @@ extension KDTree {
     /// point with squared distance ≤ `within` is still considered, so whenever the k-th
     /// distance returned is ≤ `within` the answer is the unbounded one; otherwise (fewer than
     /// k points, or a k-th distance beyond `within`) the true k-th distance exceeds `within`.
+    ///
+    /// `packed` is `packedPoints()`: the coordinates in tree order, so that a leaf's points are
+    /// contiguous in memory (a leaf scan then reads a few cache lines instead of a dozen scattered
+    /// points; the values, hence the distances, are the same).
     func nearestNeighbours(_ query: [Double], k: Int, excluding excluded: Int = -1,
-                           within limit: Double = .infinity) -> [(index: Int, distanceSquared: Double)] {
+                           within limit: Double = .infinity, packed: [Double]) -> [(index: Int, distanceSquared: Double)] {
+        precondition(packed.count == points.count)
         guard k > 0, !nodes.isEmpty else { return [] }
         precondition(query.count == dimension)
         let d = dimension
@@ -29,7 +34,7 @@ extension KDTree {
         var stackBound = [Double](repeating: 0, count: capacity)
         var stackOffset = [Double](repeating: 0, count: capacity * d)
         query.withUnsafeBufferPointer { q in
-            points.withUnsafeBufferPointer { pts in
+            packed.withUnsafeBufferPointer { pts in
                 order.withUnsafeBufferPointer { ord in
                     nodes.withUnsafeBufferPointer { nd in
                         stackNode.withUnsafeMutableBufferPointer { sn in
@@ -50,7 +55,7 @@ extension KDTree {
                                                 let idx = ord[i]
                                                 if idx == excluded { continue }
                                                 var s = 0.0
-                                                let base = idx * d
+                                                let base = i * d
                                                 for j in 0..<d { let t = pts[base + j] - q[j]; s += t * t }
                                                 let w = found < k ? Double.infinity : bestDistance[k - 1]
                                                 guard s < w || (s == w && found == k && idx < bestIndex[k - 1]) else { continue }
@@ -90,5 +95,12 @@ extension KDTree {
             }
         }
         return (0..<found).map { (bestIndex[$0], bestDistance[$0]) }
+    }
+
+    /// The points' coordinates in tree order (row-major, position i holds point order[i]).
+    func packedPoints() -> [Double] {
+        var out = [Double](repeating: 0, count: points.count)
+        for (i, idx) in order.enumerated() { for j in 0..<dimension { out[i * dimension + j] = points[idx * dimension + j] } }
+        return out
     }
 }

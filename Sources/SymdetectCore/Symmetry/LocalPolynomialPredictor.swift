@@ -9,11 +9,23 @@ struct LocalPolynomialPredictor {
     let order: Int
     let exponents: [[Int]]
 
+    /// Per order o = 1…order: each monomial as its list of coordinate factors (j repeated α_j
+    /// times, j ascending), flattened, with the start of each monomial's list.
+    private let factorTables: [(start: [Int], factors: [Int])]
+
     init(dimension: Int) {
         self.dimension = dimension
         // Quadratic where it is affordable in neighbours, linear above four coordinates.
         order = dimension <= 4 ? 2 : 1
         exponents = MultiIndex.all(dimension: dimension, order: order)
+        factorTables = (0...order).map { o in
+            var start = [0], factors: [Int] = []
+            for alpha in MultiIndex.all(dimension: dimension, order: o) {
+                for j in 0..<dimension where alpha[j] > 0 { for _ in 0..<alpha[j] { factors.append(j) } }
+                start.append(factors.count)
+            }
+            return (start, factors)
+        }
     }
 
     /// Neighbours to use: twice the local coefficient count plus a margin.
@@ -28,36 +40,28 @@ struct LocalPolynomialPredictor {
     ///   `neighbours` indices into them, `radius` the neighbourhood radius (> 0).
     func predict(at query: [Double], neighbours: [Int], points: [Double], labels: [Double], radius: Double) -> Prediction? {
         for o in stride(from: order, through: 1, by: -1) {
-            let ex = o == order ? exponents : MultiIndex.all(dimension: dimension, order: o)
-            if let p = solve(query, neighbours, points, labels, radius, ex) { return p }
+            let table = factorTables[o]
+            if let p = solve(query, neighbours, points, labels, radius, table.start.count - 1, table) { return p }
         }
         return nil
     }
 
-    private func solve(_ q: [Double], _ nb: [Int], _ points: [Double], _ labels: [Double], _ radius: Double, _ ex: [[Int]]) -> Prediction? {
-        let p = ex.count
+    private func solve(_ q: [Double], _ nb: [Int], _ points: [Double], _ labels: [Double], _ radius: Double, _ p: Int,
+                       _ table: (start: [Int], factors: [Int])) -> Prediction? {
         guard nb.count > p else { return nil }
         let d = dimension
-        // Each monomial as its list of coordinate factors (t_j repeated α_j times, j ascending):
-        // multiplied in that order from 1, as the definition reads.
-        var factorStart = [Int](repeating: 0, count: p + 1)
-        var factors: [Int] = []
-        for (a, alpha) in ex.enumerated() {
-            for j in 0..<d where alpha[j] > 0 { for _ in 0..<alpha[j] { factors.append(j) } }
-            factorStart[a + 1] = factors.count
-        }
-        var ata = [Double](repeating: 0, count: p * p)
-        var aty = [Double](repeating: 0, count: p)
-        var l = [Double](repeating: 0, count: p * p)
-        var row = [Double](repeating: 0, count: p)
-        var t = [Double](repeating: 0, count: d)
+        // Each monomial is the product of its coordinate factors (t_j repeated α_j times, j
+        // ascending), multiplied in that order from 1, as the definition reads.
+        let factorStart = table.start, factors = table.factors
         var ok = true
         var value = 0.0, variance = 0.0
-        ata.withUnsafeMutableBufferPointer { ata in
-        aty.withUnsafeMutableBufferPointer { aty in
-        l.withUnsafeMutableBufferPointer { l in
-        row.withUnsafeMutableBufferPointer { row in
-        t.withUnsafeMutableBufferPointer { t in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * p * p + 2 * p + d) { scratch in
+        scratch.initialize(repeating: 0)
+        let ata = UnsafeMutableBufferPointer(rebasing: scratch[0..<(p * p)])
+        let l = UnsafeMutableBufferPointer(rebasing: scratch[(p * p)..<(2 * p * p)])
+        let aty = UnsafeMutableBufferPointer(rebasing: scratch[(2 * p * p)..<(2 * p * p + p)])
+        let row = UnsafeMutableBufferPointer(rebasing: scratch[(2 * p * p + p)..<(2 * p * p + 2 * p)])
+        let t = UnsafeMutableBufferPointer(rebasing: scratch[(2 * p * p + 2 * p)..<(2 * p * p + 2 * p + d)])
         factors.withUnsafeBufferPointer { fac in
         factorStart.withUnsafeBufferPointer { fs in
         points.withUnsafeBufferPointer { pts in
@@ -102,7 +106,7 @@ struct LocalPolynomialPredictor {
             value = solveL()
             for a in 0..<p { row[a] = a == 0 ? 1 : 0 }
             variance = solveL()
-        }}}}}}}}}}
+        }}}}}}
         guard ok else { return nil }
         return Prediction(value: value, varianceFactor: max(variance, 0))
     }

@@ -20,6 +20,8 @@ public struct MirrorContext: Sendable {
     let referencePoints: [Double]
     let referenceLabels: [Double]
     let tree: KDTree
+    /// The reference points in tree order (see `KDTree.packedPoints`).
+    let packedPoints: [Double]
     /// Tested samples: table index, position in the reference set (or −1), LOO prediction.
     let tested: [Int]
     let testedReferencePosition: [Int]
@@ -58,6 +60,8 @@ public struct MirrorContext: Sendable {
         referenceLabels = refLabels
         let tree = KDTree(points: pts, dimension: d)
         self.tree = tree
+        let packed = tree.packedPoints()
+        packedPoints = packed
         let tested = subset(table.count, Self.maxTested)
         self.tested = tested
         var position = [Int: Int]()
@@ -71,7 +75,7 @@ public struct MirrorContext: Sendable {
         let k = predictor.neighbourCount
         for (t, i) in tested.enumerated() {
             let q = (0..<d).map { table.features[$0][i] / scale[$0] }
-            looQueries.append(Self.query(q, excluding: positions[t], k: k, tree: tree, points: pts, labels: refLabels, predictor: predictor, referenceRadius: nil))
+            looQueries.append(Self.query(q, excluding: positions[t], k: k, tree: tree, packed: packed, points: pts, labels: refLabels, predictor: predictor, referenceRadius: nil))
         }
         loo = looQueries
     }
@@ -79,13 +83,13 @@ public struct MirrorContext: Sendable {
     /// A local prediction at q, or nil when q is not inside the data: the neighbourhood must be
     /// no wider than twice `referenceRadius` (when given) and its centroid within half a radius
     /// of q (otherwise the fit would extrapolate).
-    static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, points: [Double], labels: [Double],
+    static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, packed: [Double], points: [Double], labels: [Double],
                       predictor: LocalPolynomialPredictor, referenceRadius: Double?) -> Query? {
         let d = q.count
         // Images whose neighbourhood would be too wide are refused below anyway: the search
         // need not look beyond that width.
         let reach = referenceRadius.map { 4 * $0 * $0 } ?? .infinity
-        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach)
+        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach, packed: packed)
         guard nb.count == k, let last = nb.last else { return nil }
         let radius = last.distanceSquared.squareRoot()
         guard radius > 0 else { return nil }
@@ -162,7 +166,7 @@ public struct MirrorTest: Sendable {
             let image = zip(context.center, gu).map { $0 + $1 }
             let q = (0..<d).map { image[$0] / context.scale[$0] }
             // The sample itself is excluded: its own label must not predict its image.
-            guard let m = MirrorContext.query(q, excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
+            guard let m = MirrorContext.query(q, excluding: context.testedReferencePosition[t], k: k, tree: context.tree, packed: context.packedPoints,
                                               points: context.referencePoints, labels: context.referenceLabels,
                                               predictor: context.predictor, referenceRadius: loo.radius) else { continue }
             let y = context.table.labels[i]
