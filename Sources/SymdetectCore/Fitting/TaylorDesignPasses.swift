@@ -37,8 +37,9 @@ struct TaylorDesignPasses {
         parent = evaluator.parent
         variable = evaluator.variable
         let p = exponents.count
-        // About 8 MB of design per block at most, and at least 256 rows for BLAS-3 efficiency.
-        blockRows = max(256, min(8192, (1 << 20) / max(p, 1)))
+        // About 2 MB of design per block (plus as much scratch), at least 256 rows for BLAS-3
+        // efficiency: memory stays small next to the table whatever p is.
+        blockRows = max(256, min(4096, (1 << 18) / max(p, 1)))
         let n = table.count
         let count = max(1, min(Self.stripeLimit, (n + blockRows - 1) / blockRows))
         stripes = (0..<count).map { s in (s * n / count)..<((s + 1) * n / count) }

@@ -73,11 +73,32 @@ public struct MirrorContext: Sendable {
         var looQueries: [Query?] = []
         looQueries.reserveCapacity(tested.count)
         let k = predictor.neighbourCount
-        for (t, i) in tested.enumerated() {
-            let q = (0..<d).map { table.features[$0][i] / scale[$0] }
-            looQueries.append(Self.query(q, excluding: positions[t], k: k, tree: tree, packed: packed, points: pts, labels: refLabels, predictor: predictor, referenceRadius: nil))
+        let looPoints = tested.map { i in (0..<d).map { table.features[$0][i] / scale[$0] } }
+        looQueries = [Query?](repeating: nil, count: tested.count)
+        for t in Self.spatialOrder(looPoints) {
+            looQueries[t] = Self.query(looPoints[t], excluding: positions[t], k: k, tree: tree, packed: packed, points: pts, labels: refLabels, predictor: predictor, referenceRadius: nil)
         }
         loo = looQueries
+    }
+
+    /// Positions of `points` (empty ones last) sorted by the cell of a 32×…×32 grid over their
+    /// bounding box, cells in lexicographic order, ties by position: an order in which
+    /// successive neighbour queries stay close in space.
+    static func spatialOrder(_ points: [[Double]]) -> [Int] {
+        guard let d = points.first(where: { !$0.isEmpty })?.count else { return Array(points.indices) }
+        var lo = [Double](repeating: .infinity, count: d), hi = [Double](repeating: -.infinity, count: d)
+        for q in points where !q.isEmpty { for j in 0..<d { lo[j] = min(lo[j], q[j]); hi[j] = max(hi[j], q[j]) } }
+        let keys: [Int] = points.map { q in
+            guard !q.isEmpty else { return Int.max }
+            var key = 0
+            for j in 0..<d {
+                let width = hi[j] - lo[j]
+                let cell = width > 0 ? min(31, max(0, Int((q[j] - lo[j]) / width * 32))) : 0
+                key = key &* 32 &+ cell
+            }
+            return key
+        }
+        return points.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
     }
 
     /// A local prediction at q, or nil when q is not inside the data: the neighbourhood must be
@@ -157,18 +178,32 @@ public struct MirrorTest: Sendable {
         let k = context.predictor.neighbourCount
         var pairs: [MirrorPair] = []
         let matrices = operation.matrices
+        // Images first, then the neighbour queries in grid-cell order (neighbouring queries
+        // touch the same tree nodes and leaves: the search is bound by memory, not arithmetic),
+        // then the pairs in sample order. Each query is independent, so the order changes no result.
+        var images: [[Double]?] = []
+        var queries: [[Double]] = []
+        images.reserveCapacity(context.tested.count)
         for (t, i) in context.tested.enumerated() {
-            guard let loo = context.loo[t] else { continue }
+            guard context.loo[t] != nil else { images.append(nil); queries.append([]); continue }
             let g = matrices[t % matrices.count]
             let x = context.table.point(i)
             let u = zip(x, context.center).map { $0 - $1 }
             let gu = g * u
             let image = zip(context.center, gu).map { $0 + $1 }
-            let q = (0..<d).map { image[$0] / context.scale[$0] }
+            images.append(image)
+            queries.append((0..<d).map { image[$0] / context.scale[$0] })
+        }
+        var answers = [MirrorContext.Query?](repeating: nil, count: context.tested.count)
+        for t in MirrorContext.spatialOrder(queries) {
+            guard let loo = context.loo[t], images[t] != nil else { continue }
             // The sample itself is excluded: its own label must not predict its image.
-            guard let m = MirrorContext.query(q, excluding: context.testedReferencePosition[t], k: k, tree: context.tree, packed: context.packedPoints,
-                                              points: context.referencePoints, labels: context.referenceLabels,
-                                              predictor: context.predictor, referenceRadius: loo.radius) else { continue }
+            answers[t] = MirrorContext.query(queries[t], excluding: context.testedReferencePosition[t], k: k, tree: context.tree, packed: context.packedPoints,
+                                             points: context.referencePoints, labels: context.referenceLabels,
+                                             predictor: context.predictor, referenceRadius: loo.radius)
+        }
+        for (t, i) in context.tested.enumerated() {
+            guard let loo = context.loo[t], let image = images[t], let m = answers[t] else { continue }
             let y = context.table.labels[i]
             let z = context.transform.apply(y)
             pairs.append(MirrorPair(
