@@ -71,6 +71,8 @@ public enum ErrorFloorEstimator {
         var phi = [Double](repeating: 0, count: m), img = [Double](repeating: 0, count: m)
         var pw = [Double](repeating: 1, count: d * (order + 1))
         let orbitStorage = orbit.map { $0.storage }
+        let identity = Matrix.identity(d).storage
+        let isIdentity = orbitStorage.map { $0 == identity }
         let quadraticBeta = quadratic
         fit.covariance.storage.withUnsafeBufferPointer { cov in
         a.withUnsafeMutableBufferPointer { a in
@@ -91,14 +93,19 @@ public enum ErrorFloorEstimator {
                 let rx = betaHi.map { bh in bh.withUnsafeBufferPointer { dot(phi, $0, bh.count) } - tx } ?? 0
                 var tMean = 0.0, hsMean = 0.0, rMean = 0.0
                 for c in 0..<p { a[c] = phi[c] }
-                for g in orbitStorage {
-                    // g·u, summed as Matrix * [Double] does.
-                    for r in 0..<d {
-                        var s = 0.0
-                        for j in 0..<d { s += g[r * d + j] * u[j] }
-                        gu[r] = s
+                for (o, g) in orbitStorage.enumerated() {
+                    if isIdentity[o] {
+                        // I·u = u bit for bit (u − c is never −0), so its monomials are φ.
+                        for c in 0..<m { img[c] = phi[c] }
+                    } else {
+                        // g·u, summed as Matrix * [Double] does.
+                        for r in 0..<d {
+                            var s = 0.0
+                            for j in 0..<d { s += g[r * d + j] * u[j] }
+                            gu[r] = s
+                        }
+                        monomials.evaluate(gu, powers: pw, into: img)
                     }
-                    monomials.evaluate(gu, powers: pw, into: img)
                     let t = dot(img, beta, p)
                     tMean += t * inv
                     hsMean += (t - dot(img, quadratic, p)) * inv
