@@ -55,6 +55,14 @@ final class NestedFitCache: @unchecked Sendable {
         if grams.count > Self.capacity { grams.removeFirst() }
     }
 
+    /// Forgets everything (tests compare cached and uncached paths).
+    func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        grams.removeAll()
+        fits.removeAll()
+    }
+
     func fit(_ table: SampleTable, _ labels: [Double], _ center: [Double], _ radius: Double?, order: Int) -> TaylorFit? {
         guard table.count <= Self.fitRowLimit else { return nil }
         lock.lock()
