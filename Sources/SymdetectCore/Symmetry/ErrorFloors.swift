@@ -194,29 +194,7 @@ public enum ErrorFloorEstimator {
     /// make each operation's cost grow with N.
     static func sampleIndices(_ n: Int, seed: UInt64) -> [Int] {
         guard n > maxSamples else { return Array(0..<n) }
-        return SampleIndexCache.shared.indices(n, seed: seed) {
-            var rng = SeededGenerator(seed: seed)
-            var all = Array(0..<n)
-            rng.shuffle(&all)
-            return Array(all.prefix(maxSamples)).sorted()
-        }
-    }
-}
-
-/// The last few seeded subsets drawn, keyed by (n, seed); thread-safe.
-final class SampleIndexCache: @unchecked Sendable {
-    static let shared = SampleIndexCache()
-    private let lock = NSLock()
-    private var entries: [(n: Int, seed: UInt64, indices: [Int])] = []
-
-    func indices(_ n: Int, seed: UInt64, draw: () -> [Int]) -> [Int] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let hit = entries.first(where: { $0.n == n && $0.seed == seed }) { return hit.indices }
-        let drawn = draw()
-        entries.append((n, seed, drawn))
-        if entries.count > 8 { entries.removeFirst() }
-        return drawn
+        return SeededSubsetCache.shared.indices(n, limit: maxSamples, seed: seed)
     }
 }
 
