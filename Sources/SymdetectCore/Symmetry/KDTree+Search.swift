@@ -11,16 +11,18 @@ extension KDTree {
     ///
     /// `packed` is `packedPoints()`: the coordinates in tree order, so that a leaf's points are
     /// contiguous in memory (a leaf scan then reads a few cache lines instead of a dozen scattered
-    /// points; the values, hence the distances, are the same).
+    /// points; the values, hence the distances, are the same). Each neighbour also comes with its
+    /// position in that order, where callers find its packed coordinates and values.
     func nearestNeighbours(_ query: [Double], k: Int, excluding excluded: Int = -1,
-                           within limit: Double = .infinity, packed: [Double]) -> [(index: Int, distanceSquared: Double)] {
+                           within limit: Double = .infinity, packed: [Double]) -> [(index: Int, distanceSquared: Double, position: Int)] {
         precondition(packed.count == points.count)
         guard k > 0, !nodes.isEmpty else { return [] }
         precondition(query.count == dimension)
         let d = dimension
         let bestDistance = UnsafeMutablePointer<Double>.allocate(capacity: k)
         let bestIndex = UnsafeMutablePointer<Int>.allocate(capacity: k)
-        defer { bestDistance.deallocate(); bestIndex.deallocate() }
+        let bestPosition = UnsafeMutablePointer<Int>.allocate(capacity: k)
+        defer { bestDistance.deallocate(); bestIndex.deallocate(); bestPosition.deallocate() }
         var found = 0
         // Pending subtrees with a lower bound on the squared distance from the query to their
         // cell, kept incrementally (Arya & Mount): per coordinate, the offset of the query from
@@ -62,9 +64,13 @@ extension KDTree {
                                                 var pos = found
                                                 while pos > 0 && (bestDistance[pos - 1] > s || (bestDistance[pos - 1] == s && bestIndex[pos - 1] > idx)) { pos -= 1 }
                                                 var m = found < k ? found : k - 1
-                                                while m > pos { bestDistance[m] = bestDistance[m - 1]; bestIndex[m] = bestIndex[m - 1]; m -= 1 }
+                                                while m > pos {
+                                                    bestDistance[m] = bestDistance[m - 1]; bestIndex[m] = bestIndex[m - 1]; bestPosition[m] = bestPosition[m - 1]
+                                                    m -= 1
+                                                }
                                                 bestDistance[pos] = s
                                                 bestIndex[pos] = idx
+                                                bestPosition[pos] = i
                                                 if found < k { found += 1 }
                                             }
                                             continue
@@ -94,8 +100,11 @@ extension KDTree {
                 }
             }
         }
-        return (0..<found).map { (bestIndex[$0], bestDistance[$0]) }
+        return (0..<found).map { (bestIndex[$0], bestDistance[$0], bestPosition[$0]) }
     }
+
+    /// Values attached to the points (one per point), in tree order.
+    func packedValues(_ values: [Double]) -> [Double] { order.map { values[$0] } }
 
     /// The points' coordinates in tree order (row-major, position i holds point order[i]).
     func packedPoints() -> [Double] {

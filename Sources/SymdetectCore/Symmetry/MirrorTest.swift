@@ -20,8 +20,10 @@ public struct MirrorContext: Sendable {
     let referencePoints: [Double]
     let referenceLabels: [Double]
     let tree: KDTree
-    /// The reference points in tree order (see `KDTree.packedPoints`).
+    /// The reference points and their labels in tree order (see `KDTree.packedPoints`): the
+    /// neighbours of a query sit close together there, which keeps the local fits in cache.
     let packedPoints: [Double]
+    let packedLabels: [Double]
     /// Tested samples: table index, position in the reference set (or −1), LOO prediction.
     let tested: [Int]
     let testedReferencePosition: [Int]
@@ -62,6 +64,8 @@ public struct MirrorContext: Sendable {
         self.tree = tree
         let packed = tree.packedPoints()
         packedPoints = packed
+        let packedRefLabels = tree.packedValues(refLabels)
+        packedLabels = packedRefLabels
         let tested = subset(table.count, Self.maxTested)
         self.tested = tested
         var position = [Int: Int]()
@@ -76,7 +80,7 @@ public struct MirrorContext: Sendable {
         let looPoints = tested.map { i in (0..<d).map { table.features[$0][i] / scale[$0] } }
         looQueries = [Query?](repeating: nil, count: tested.count)
         for t in Self.spatialOrder(looPoints) {
-            looQueries[t] = Self.query(looPoints[t], excluding: positions[t], k: k, tree: tree, packed: packed, points: pts, labels: refLabels, predictor: predictor, referenceRadius: nil)
+            looQueries[t] = Self.query(looPoints[t], excluding: positions[t], k: k, tree: tree, points: packed, labels: packedRefLabels, predictor: predictor, referenceRadius: nil)
         }
         loo = looQueries
     }
@@ -104,22 +108,23 @@ public struct MirrorContext: Sendable {
     /// A local prediction at q, or nil when q is not inside the data: the neighbourhood must be
     /// no wider than twice `referenceRadius` (when given) and its centroid within half a radius
     /// of q (otherwise the fit would extrapolate).
-    static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, packed: [Double], points: [Double], labels: [Double],
+    /// `points` and `labels` are the tree-ordered (packed) reference coordinates and labels.
+    static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, points: [Double], labels: [Double],
                       predictor: LocalPolynomialPredictor, referenceRadius: Double?) -> Query? {
         let d = q.count
         // Images whose neighbourhood would be too wide are refused below anyway: the search
         // need not look beyond that width.
         let reach = referenceRadius.map { 4 * $0 * $0 } ?? .infinity
-        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach, packed: packed)
+        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach, packed: points)
         guard nb.count == k, let last = nb.last else { return nil }
         let radius = last.distanceSquared.squareRoot()
         guard radius > 0 else { return nil }
         if let referenceRadius, radius > 2 * referenceRadius { return nil }
         var centroid = [Double](repeating: 0, count: d)
-        for n in nb { for j in 0..<d { centroid[j] += points[n.index * d + j] / Double(k) } }
+        for n in nb { for j in 0..<d { centroid[j] += points[n.position * d + j] / Double(k) } }
         let offset = zip(centroid, q).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
         guard offset <= 0.5 * radius else { return nil }
-        guard let p = predictor.predict(at: q, neighbours: nb.map { $0.index }, points: points, labels: labels, radius: radius) else { return nil }
+        guard let p = predictor.predict(at: q, neighbours: nb.map { $0.position }, points: points, labels: labels, radius: radius) else { return nil }
         return Query(prediction: p.value, varianceFactor: p.varianceFactor, radius: radius)
     }
 
@@ -198,8 +203,8 @@ public struct MirrorTest: Sendable {
         for t in MirrorContext.spatialOrder(queries) {
             guard let loo = context.loo[t], images[t] != nil else { continue }
             // The sample itself is excluded: its own label must not predict its image.
-            answers[t] = MirrorContext.query(queries[t], excluding: context.testedReferencePosition[t], k: k, tree: context.tree, packed: context.packedPoints,
-                                             points: context.referencePoints, labels: context.referenceLabels,
+            answers[t] = MirrorContext.query(queries[t], excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
+                                             points: context.packedPoints, labels: context.packedLabels,
                                              predictor: context.predictor, referenceRadius: loo.radius)
         }
         for (t, i) in context.tested.enumerated() {
