@@ -41,8 +41,13 @@ public struct MirrorContext: Sendable {
         self.transform = transform
         let d = table.dimension
         scale = table.features.map { col in
-            let m = col.reduce(0, +) / Double(col.count)
-            let sd = (col.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(col.count)).squareRoot()
+            // Sequential sums, as reduce(0, +) would do them, without an N-element temporary.
+            var total = 0.0
+            for v in col { total += v }
+            let m = total / Double(col.count)
+            var squares = 0.0
+            for v in col { squares += (v - m) * (v - m) }
+            let sd = (squares / Double(col.count)).squareRoot()
             return sd > 0 ? sd : 1
         }
         predictor = LocalPolynomialPredictor(dimension: d)
@@ -68,9 +73,12 @@ public struct MirrorContext: Sendable {
         packedLabels = packedRefLabels
         let tested = subset(table.count, Self.maxTested)
         self.tested = tested
-        var position = [Int: Int]()
-        for (r, i) in reference.enumerated() { position[i] = r }
-        let positions = tested.map { position[$0] ?? -1 }
+        // Position of each tested sample in the (sorted) reference list, or −1.
+        let positions = tested.map { i -> Int in
+            var lo = 0, hi = reference.count
+            while lo < hi { let mid = (lo + hi) / 2; if reference[mid] < i { lo = mid + 1 } else { hi = mid } }
+            return lo < reference.count && reference[lo] == i ? lo : -1
+        }
         testedReferencePosition = positions
         let predictor = self.predictor
         let scale = self.scale
@@ -78,10 +86,21 @@ public struct MirrorContext: Sendable {
         looQueries.reserveCapacity(tested.count)
         let k = predictor.neighbourCount
         let looPoints = tested.map { i in (0..<d).map { table.features[$0][i] / scale[$0] } }
-        looQueries = [Query?](repeating: nil, count: tested.count)
-        for t in Self.spatialOrder(looPoints) {
-            looQueries[t] = Self.query(looPoints[t], excluding: positions[t], k: k, tree: tree, points: packed, labels: packedRefLabels, predictor: predictor, referenceRadius: nil)
+        // Independent queries, answered concurrently in contiguous runs of the spatial order;
+        // each answer goes to its own slot, so the result does not depend on scheduling.
+        let spatial = Self.spatialOrder(looPoints)
+        let answers = UnsafeMutableBufferPointer<Query?>.allocate(capacity: tested.count)
+        answers.initialize(repeating: nil)
+        defer { answers.deallocate() }
+        let runs = max(1, min(8, tested.count / 256))
+        DispatchQueue.concurrentPerform(iterations: runs) { r in
+            for s in (r * spatial.count / runs)..<((r + 1) * spatial.count / runs) {
+                let t = spatial[s]
+                answers[t] = Self.query(looPoints[t], excluding: positions[t], k: k, tree: tree, points: packed, labels: packedRefLabels,
+                                        predictor: predictor, referenceRadius: nil)
+            }
         }
+        looQueries = Array(answers)
         loo = looQueries
     }
 
