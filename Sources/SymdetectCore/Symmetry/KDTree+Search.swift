@@ -19,88 +19,81 @@ extension KDTree {
         guard k > 0, !nodes.isEmpty else { return [] }
         precondition(query.count == dimension)
         let d = dimension
-        let bestDistance = UnsafeMutablePointer<Double>.allocate(capacity: k)
-        let bestIndex = UnsafeMutablePointer<Int>.allocate(capacity: k)
-        let bestPosition = UnsafeMutablePointer<Int>.allocate(capacity: k)
-        defer { bestDistance.deallocate(); bestIndex.deallocate(); bestPosition.deallocate() }
-        var found = 0
         // Pending subtrees with a lower bound on the squared distance from the query to their
         // cell, kept incrementally (Arya & Mount): per coordinate, the offset of the query from
         // the cell's slab; entering the far side of a split replaces that coordinate's offset.
         // A subtree is skipped only when its bound (relaxed by 1e-9 for the rounding of the
         // incremental sum) exceeds the current k-th distance, so the answer is exactly the
-        // k smallest (distance, index) pairs, as before.
+        // k smallest (distance, index) pairs, as before. All scratch space is on the stack.
         let reach = limit * (1 + 1e-9)
         let capacity = 128
-        var stackNode = [Int](repeating: 0, count: capacity)
-        var stackBound = [Double](repeating: 0, count: capacity)
-        var stackOffset = [Double](repeating: 0, count: capacity * d)
-        query.withUnsafeBufferPointer { q in
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: k + capacity + capacity * d) { doubles in
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * k + capacity) { ints in
+            let bestDistance = doubles.baseAddress!
+            let sb = doubles.baseAddress! + k
+            let so = doubles.baseAddress! + k + capacity
+            let bestIndex = ints.baseAddress!
+            let bestPosition = ints.baseAddress! + k
+            let sn = ints.baseAddress! + 2 * k
+            var found = 0
+            query.withUnsafeBufferPointer { q in
             packed.withUnsafeBufferPointer { pts in
-                order.withUnsafeBufferPointer { ord in
-                    nodes.withUnsafeBufferPointer { nd in
-                        stackNode.withUnsafeMutableBufferPointer { sn in
-                            stackBound.withUnsafeMutableBufferPointer { sb in
-                                stackOffset.withUnsafeMutableBufferPointer { so in
-                                    var top = 1
-                                    sn[0] = 0; sb[0] = 0
-                                    for j in 0..<d { so[j] = 0 }
-                                    while top > 0 {
-                                        top -= 1
-                                        let id = sn[top]
-                                        let bound = sb[top]
-                                        let worst = min(found < k ? Double.infinity : bestDistance[k - 1], reach)
-                                        if bound * (1 - 1e-9) > worst { continue }
-                                        let node = nd[id]
-                                        if node.left < 0 {
-                                            for i in node.start..<node.end {
-                                                let idx = ord[i]
-                                                if idx == excluded { continue }
-                                                var s = 0.0
-                                                let base = i * d
-                                                for j in 0..<d { let t = pts[base + j] - q[j]; s += t * t }
-                                                let w = found < k ? Double.infinity : bestDistance[k - 1]
-                                                guard s < w || (s == w && found == k && idx < bestIndex[k - 1]) else { continue }
-                                                var pos = found
-                                                while pos > 0 && (bestDistance[pos - 1] > s || (bestDistance[pos - 1] == s && bestIndex[pos - 1] > idx)) { pos -= 1 }
-                                                var m = found < k ? found : k - 1
-                                                while m > pos {
-                                                    bestDistance[m] = bestDistance[m - 1]; bestIndex[m] = bestIndex[m - 1]; bestPosition[m] = bestPosition[m - 1]
-                                                    m -= 1
-                                                }
-                                                bestDistance[pos] = s
-                                                bestIndex[pos] = idx
-                                                bestPosition[pos] = i
-                                                if found < k { found += 1 }
-                                            }
-                                            continue
-                                        }
-                                        precondition(top + 2 <= capacity, "k-d tree deeper than its search stack")
-                                        let sd = node.splitDimension
-                                        let diff = q[sd] - node.splitValue
-                                        let (near, far) = diff < 0 ? (node.left, node.right) : (node.right, node.left)
-                                        // Far child (entry `top`): offset along sd becomes |diff|.
-                                        let from = top * d
-                                        let old = so[from + sd]
-                                        sn[top] = far
-                                        sb[top] = max(0, bound - old * old + diff * diff)
-                                        so[from + sd] = diff
-                                        // Near child (entry top + 1): same cell bound; copy the parent's offsets.
-                                        let to = from + d
-                                        for j in 0..<d { so[to + j] = so[from + j] }
-                                        so[to + sd] = old
-                                        sn[top + 1] = near
-                                        sb[top + 1] = bound
-                                        top += 2
-                                    }
-                                }
+            order.withUnsafeBufferPointer { ord in
+            nodes.withUnsafeBufferPointer { nd in
+                var top = 1
+                sn[0] = 0; sb[0] = 0
+                for j in 0..<d { so[j] = 0 }
+                while top > 0 {
+                    top -= 1
+                    let id = sn[top]
+                    let bound = sb[top]
+                    let worst = min(found < k ? Double.infinity : bestDistance[k - 1], reach)
+                    if bound * (1 - 1e-9) > worst { continue }
+                    let node = nd[id]
+                    if node.left < 0 {
+                        for i in node.start..<node.end {
+                            let idx = ord[i]
+                            if idx == excluded { continue }
+                            var s = 0.0
+                            let base = i * d
+                            for j in 0..<d { let t = pts[base + j] - q[j]; s += t * t }
+                            let w = found < k ? Double.infinity : bestDistance[k - 1]
+                            guard s < w || (s == w && found == k && idx < bestIndex[k - 1]) else { continue }
+                            var pos = found
+                            while pos > 0 && (bestDistance[pos - 1] > s || (bestDistance[pos - 1] == s && bestIndex[pos - 1] > idx)) { pos -= 1 }
+                            var m = found < k ? found : k - 1
+                            while m > pos {
+                                bestDistance[m] = bestDistance[m - 1]; bestIndex[m] = bestIndex[m - 1]; bestPosition[m] = bestPosition[m - 1]
+                                m -= 1
                             }
+                            bestDistance[pos] = s
+                            bestIndex[pos] = idx
+                            bestPosition[pos] = i
+                            if found < k { found += 1 }
                         }
+                        continue
                     }
+                    precondition(top + 2 <= capacity, "k-d tree deeper than its search stack")
+                    let sd = node.splitDimension
+                    let diff = q[sd] - node.splitValue
+                    let (near, far) = diff < 0 ? (node.left, node.right) : (node.right, node.left)
+                    // Far child (entry `top`): offset along sd becomes |diff|.
+                    let from = top * d
+                    let old = so[from + sd]
+                    sn[top] = far
+                    sb[top] = max(0, bound - old * old + diff * diff)
+                    so[from + sd] = diff
+                    // Near child (entry top + 1): same cell bound; the parent's offsets.
+                    let to = from + d
+                    for j in 0..<d { so[to + j] = so[from + j] }
+                    so[to + sd] = old
+                    sn[top + 1] = near
+                    sb[top + 1] = bound
+                    top += 2
                 }
-            }
-        }
-        return (0..<found).map { (bestIndex[$0], bestDistance[$0], bestPosition[$0]) }
+            }}}}
+            return (0..<found).map { (bestIndex[$0], bestDistance[$0], bestPosition[$0]) }
+        }}
     }
 
     /// Values attached to the points (one per point), in tree order.
