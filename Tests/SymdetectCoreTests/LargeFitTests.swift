@@ -97,6 +97,46 @@ final class LargeFitTests: XCTestCase {
         NestedFitCache.shared.removeAll()
     }
 
+    func testOffCentreOrderSixFitReachesTheLeastSquaresMinimum() throws {
+        // A density over a box expanded about a corner (scaled coordinates in [−1, 0.16]):
+        // κ ≈ 1e4 after equilibration. GSL's Jacobi SVD once returned a non-orthonormal U here
+        // and a fit 2× worse than the least-squares minimum; the minimum is checked against the
+        // back-substituted QR solution R β = Qᵀy of the same problem.
+        var rng = SeededGenerator(seed: 31)
+        var cols = [[Double]](repeating: [], count: 3)
+        var y: [Double] = []
+        for _ in 0..<20_000 {
+            let (a, b, c) = (rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1))
+            cols[0].append(a); cols[1].append(b); cols[2].append(c)
+            y.append(exp(-3 * (a * a + b * b + 2 * c * c) - 0.4 * c * c * c + 0.3 * (a * a + b * b) * c))
+        }
+        let table = SampleTable(featureNames: ["x", "y", "z"], labelName: "rho", features: cols, labels: y)
+        let center = [0.728126, 0.724684, -0.766333]
+        NestedFitCache.shared.removeAll()
+        let fit = try TaylorFitter.fit(table, center: center, order: 6)
+        let exponents = MultiIndex.all(dimension: 3, order: 6)
+        let p = exponents.count
+        let scale = TaylorFitter.coordinateScale(table, center)
+        let (r, qty) = try TaylorFitter.streamingQR(table, y, center, scale, nil, MonomialEvaluator(exponents: exponents), p)
+        var beta = [Double](repeating: 0, count: p)
+        for i in stride(from: p - 1, through: 0, by: -1) {
+            var s = qty[i]
+            for j in (i + 1)..<max(i + 1, p) { s -= r[i, j] * beta[j] }
+            beta[i] = s / r[i, i]
+        }
+        let evaluator = MonomialEvaluator(exponents: exponents)
+        var rss = 0.0
+        for i in 0..<table.count {
+            let v = (0..<3).map { (table.features[$0][i] - center[$0]) / scale[$0] }
+            let e = y[i] - zip(evaluator.evaluate(v), beta).map { $0 * $1 }.reduce(0, +)
+            rss += e * e
+        }
+        let reference = (rss / Double(table.count)).squareRoot()
+        XCTAssertEqual(fit.rmse, reference, accuracy: 1e-7 * reference)
+        XCTAssertEqual(fit.rank, p)
+        NestedFitCache.shared.removeAll()
+    }
+
     func testNeighbourSearchMatchesBruteForce() {
         var rng = SeededGenerator(seed: 21)
         let d = 3, n = 3000
