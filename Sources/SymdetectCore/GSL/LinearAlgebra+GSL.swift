@@ -27,7 +27,11 @@ public struct SingularValueDecomposition: Sendable {
         // least-squares solution V Σ⁻¹ Uᵀ wrong, though UΣVᵀ reproduces A). The result is checked —
         // max|UᵀU − I| and max|VᵀV − I| ≤ 1e-9, max|A − UΣVᵀ| ≤ 1e-10·max|A| — and otherwise
         // Golub–Reinsch (`gsl_linalg_SV_decomp`, accurate to ε·σ₁) is used.
-        if Self.orthonormalityError(jacobi.u) <= 1e-9, Self.orthonormalityError(jacobi.v) <= 1e-9,
+        // Columns of U for (numerically) zero singular values are left zero by Jacobi and are
+        // not checked: only those with σ_k > 1e-12·σ₁ must be orthonormal.
+        let significant = jacobi.s.filter { $0 > 1e-12 * (jacobi.s.max() ?? 0) }.count
+        if Self.orthonormalityError(jacobi.u, columns: jacobi.s.indices.filter { jacobi.s[$0] > 1e-12 * (jacobi.s.max() ?? 0) }) <= 1e-9,
+           significant > 0, Self.orthonormalityError(jacobi.v, columns: Array(0..<jacobi.v.columns)) <= 1e-9,
            Self.reconstructionError(a, jacobi.u, jacobi.s, jacobi.v) <= 1e-10 * (a.storage.map(abs).max() ?? 0) {
             (u, singularValues, v) = (jacobi.u, jacobi.s, jacobi.v)
         } else {
@@ -40,11 +44,11 @@ public struct SingularValueDecomposition: Sendable {
         }
     }
 
-    /// max_ij |QᵀQ − I|_ij.
-    static func orthonormalityError(_ q: Matrix) -> Double {
+    /// max |QᵀQ − I| over the given columns of Q.
+    static func orthonormalityError(_ q: Matrix, columns: [Int]) -> Double {
         var worst = 0.0
-        for i in 0..<q.columns {
-            for j in i..<q.columns {
+        for (ci, i) in columns.enumerated() {
+            for j in columns[ci...] {
                 var x = 0.0
                 for r in 0..<q.rows { x += q[r, i] * q[r, j] }
                 worst = max(worst, abs(x - (i == j ? 1 : 0)))
