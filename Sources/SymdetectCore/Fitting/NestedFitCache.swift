@@ -12,21 +12,44 @@ import Foundation
 ///
 /// Only designs on the semi-normal path (large N·p²) are kept, and only fits of at most
 /// `fitRowLimit` rows (a fit holds N residuals and leverages). Entries are compared by value
-/// (table, labels, centre, radius), so callers need not share anything but the data.
+/// (sizes, centre, radius and hashes of the data), so callers need not share anything but the data.
 final class NestedFitCache: @unchecked Sendable {
     static let shared = NestedFitCache()
     static let fitRowLimit = 200_000
-    private static let capacity = 6
+    private static let capacity = 3
 
-    private struct Key {
-        let table: SampleTable
-        let labels: [Double]
+    /// The data an entry was computed from, by value: sizes, centre and radius, and two
+    /// independent 64-bit hashes of every coordinate and label bit pattern (so the cache holds
+    /// no copy of the data; a false match would need both hashes to collide).
+    private struct Key: Equatable {
+        let rows: Int
+        let dimension: Int
         let center: [Double]
         let radius: Double?
-        func matches(_ table: SampleTable, _ labels: [Double], _ center: [Double], _ radius: Double?) -> Bool {
-            // Cheap fields first; equal arrays that share storage compare in O(1).
-            self.center == center && self.radius == radius && self.table.count == table.count
-                && self.labels == labels && self.table == table
+        let hashA: UInt64
+        let hashB: UInt64
+
+        init(_ table: SampleTable, _ labels: [Double], _ center: [Double], _ radius: Double?) {
+            rows = table.count
+            dimension = table.dimension
+            self.center = center
+            self.radius = radius
+            // FNV-1a over 64-bit words, and a multiply–xorshift mix with a different constant.
+            var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x9E37_79B9_7F4A_7C15
+            func mix(_ values: [Double]) {
+                values.withUnsafeBufferPointer { buffer in
+                    for v in buffer {
+                        let bits = v.bitPattern
+                        a = (a ^ bits) &* 0x0000_0100_0000_01b3
+                        b = (b ^ (bits &+ 0x632B_E59B_D9B4_E019)) &* 0xBF58_476D_1CE4_E5B9
+                        b ^= b >> 29
+                    }
+                }
+            }
+            for column in table.features { mix(column) }
+            mix(labels)
+            hashA = a
+            hashB = b
         }
     }
 
@@ -39,7 +62,8 @@ final class NestedFitCache: @unchecked Sendable {
     func normalEquations(_ table: SampleTable, _ labels: [Double], _ center: [Double], _ radius: Double?, order: Int) -> (gram: Matrix, rhs: [Double])? {
         lock.lock()
         defer { lock.unlock() }
-        guard let hit = grams.first(where: { $0.order >= order && $0.key.matches(table, labels, center, radius) }) else { return nil }
+        let key = Key(table, labels, center, radius)
+        guard let hit = grams.first(where: { $0.order >= order && $0.key == key }) else { return nil }
         let p = MultiIndex.count(dimension: table.dimension, order: order)
         var g = Matrix(rows: p, columns: p)
         for i in 0..<p { for j in 0..<p { g[i, j] = hit.gram[i, j] } }
@@ -49,9 +73,10 @@ final class NestedFitCache: @unchecked Sendable {
     func storeNormalEquations(_ table: SampleTable, _ labels: [Double], _ center: [Double], _ radius: Double?, order: Int, gram: Matrix, rhs: [Double]) {
         lock.lock()
         defer { lock.unlock() }
-        if grams.contains(where: { $0.order >= order && $0.key.matches(table, labels, center, radius) }) { return }
-        grams.removeAll { $0.order < order && $0.key.matches(table, labels, center, radius) }
-        grams.append((Key(table: table, labels: labels, center: center, radius: radius), order, gram, rhs))
+        let key = Key(table, labels, center, radius)
+        if grams.contains(where: { $0.order >= order && $0.key == key }) { return }
+        grams.removeAll { $0.order < order && $0.key == key }
+        grams.append((key, order, gram, rhs))
         if grams.count > Self.capacity { grams.removeFirst() }
     }
 
@@ -67,14 +92,15 @@ final class NestedFitCache: @unchecked Sendable {
         guard table.count <= Self.fitRowLimit else { return nil }
         lock.lock()
         defer { lock.unlock() }
-        return fits.first { $0.fit.order == order && $0.key.matches(table, labels, center, radius) }?.fit
+        let key = Key(table, labels, center, radius)
+        return fits.first { $0.fit.order == order && $0.key == key }?.fit
     }
 
     func store(_ fit: TaylorFit, _ table: SampleTable, _ labels: [Double], _ radius: Double?) {
         guard table.count <= Self.fitRowLimit else { return }
         lock.lock()
         defer { lock.unlock() }
-        fits.append((Key(table: table, labels: labels, center: fit.center, radius: radius), fit))
+        fits.append((Key(table, labels, fit.center, radius), fit))
         if fits.count > Self.capacity { fits.removeFirst() }
     }
 }

@@ -67,11 +67,14 @@ struct TaylorDesignPasses {
         labels.withUnsafeBufferPointer { y in
             if weighted, let w = weights {
                 w.withUnsafeBufferPointer { w in
-                    for (r, i) in rows.enumerated() {
-                        let sw = w[i].squareRoot()
-                        rhs[r] = sw * y[i]
-                        for a in 0..<p { design[a * ld + r] *= sw }
+                    // √wᵢ into the rhs buffer first, then the columns scaled one by one
+                    // (contiguous memory), then √wᵢ·yᵢ in place: the same products as row by row.
+                    for (r, i) in rows.enumerated() { rhs[r] = w[i].squareRoot() }
+                    for a in 0..<p {
+                        let column = design + a * ld
+                        for r in 0..<b { column[r] *= rhs[r] }
                     }
+                    for (r, i) in rows.enumerated() { rhs[r] = rhs[r] * y[i] }
                 }
             } else {
                 for (r, i) in rows.enumerated() { rhs[r] = y[i] }
