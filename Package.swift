@@ -12,11 +12,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // GNU Scientific Library, from the system (Debian: libgsl-dev).
+        // GNU Scientific Library with OpenBLAS as its CBLAS, from the system (Debian: libgsl-dev,
+        // libopenblas-dev). No pkg-config: `gsl.pc` would add GSL's reference -lgslcblas; the
+        // module map links gsl and openblas, and the headers are in the default include path.
         .systemLibrary(
             name: "CGSL",
-            pkgConfig: "gsl",
-            providers: [.apt(["libgsl-dev"])]
+            providers: [.apt(["libgsl-dev", "libopenblas-dev"])]
         ),
         .target(
             name: "SymdetectCore",

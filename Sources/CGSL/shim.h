@@ -16,4 +16,8 @@
 const gsl_matrix *gsl_multilarge_linear_matrix_ptr(const gsl_multilarge_linear_workspace *w);
 const gsl_vector *gsl_multilarge_linear_rhs_ptr(const gsl_multilarge_linear_workspace *w);
 
+/* OpenBLAS (the CBLAS behind GSL here): its own thread pool is pinned to one thread so that no
+   reduction is split differently from run to run; symdetect parallelises over fixed row stripes. */
+void openblas_set_num_threads(int num_threads);
+
 #endif

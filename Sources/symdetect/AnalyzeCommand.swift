@@ -81,6 +81,10 @@ struct AnalyzeCommand: ParsableCommand {
         try analysis.operationOptions.check(names: table.featureNames)
         let configuration = try analysisConfiguration()
 
+        // The input's SHA-256 (provenance in the report) is computed while the analysis runs:
+        // hashing a large file takes as long as a stage of the analysis.
+        let digestTask = InputDigest(path: input.data)
+
         let status = ProgressLine("analyzing")
         var result: AnalysisResult!
         do {
@@ -95,12 +99,7 @@ struct AnalyzeCommand: ParsableCommand {
         defer { status.finish() }
 
         // Everything is rendered in memory first; files are written only once all of it exists.
-        let digest: String?
-        do {
-            digest = try SHA256.hex(ofFile: input.data)
-        } catch {
-            digest = nil
-        }
+        let digest = digestTask.value
         let path = reportPath
         let reportURL = URL(fileURLWithPath: path)
         let stem = (reportURL.lastPathComponent as NSString).deletingPathExtension
@@ -246,5 +245,24 @@ struct AnalyzeSummary {
             row.enumerated().map { j, cell in cell + String(repeating: " ", count: widths[j] - cell.count) }
                 .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
+    }
+}
+
+/// SHA-256 of a file computed on a background thread; `value` waits for it (nil if unreadable).
+final class InputDigest: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var digest: String?
+
+    init(path: String) {
+        DispatchQueue.global().async {
+            self.digest = try? SHA256.hex(ofFile: path)
+            self.done.signal()
+        }
+    }
+
+    var value: String? {
+        done.wait()
+        done.signal()
+        return digest
     }
 }

@@ -38,12 +38,41 @@ func runAnalyzeBenchmark(_ arguments: BenchmarkArguments) throws {
     let table = syntheticWell(rows: rows)
     let start = monotonicSeconds()
     var last = start
+    var stage = "start"
     let result = try Analyzer.run(table, AnalysisConfiguration()) { message in
+        // Each stage's duration, printed when the next one starts (operation tests as one stage).
+        if message.hasPrefix("testing"), stage.hasPrefix("testing") { return }
         let now = monotonicSeconds()
-        if now - last > 0.5 { fputs(String(format: "  %.1f s  %@\n", now - start, message), stderr) }
+        fputs(String(format: "  %6.2f s  %@\n", now - last, stage), stderr)
+        stage = message
         last = now
     }
+    fputs(String(format: "  %6.2f s  %@\n", monotonicSeconds() - last, stage), stderr)
     let elapsed = monotonicSeconds() - start
     let exact = result.operations.filter { $0.verdict == .exact }.map { $0.name }
     print("analyze: \(rows) rows x 3 coordinates, \(result.operations.count) operations: \(String(format: "%.2f", elapsed)) s; exact: \(exact.joined(separator: " "))")
+}
+
+/// `fit-molecular`: one order-4 fit of a molecular-size design (D coordinates, C(D+4, 4)
+/// monomials; 9 coordinates give 715) on N rows, at a given centre.
+func runMolecularFitBenchmark(_ arguments: BenchmarkArguments) throws {
+    let rows = arguments.integer("rows", default: 12_000)
+    let d = arguments.integer("dimension", default: 9)
+    var rng = SeededGenerator(seed: 7)
+    var cols = [[Double]](repeating: [], count: d)
+    var y: [Double] = []
+    for _ in 0..<rows {
+        var e = 0.0
+        for j in 0..<d {
+            let q = rng.uniform(-1, 1)
+            cols[j].append(q)
+            e += Double(j + 1) * q * q + 0.1 * q * q * q
+        }
+        y.append(e + 0.001 * rng.nextGaussian())
+    }
+    let table = SampleTable(featureNames: (1...d).map { "q\($0)" }, labelName: "E", features: cols, labels: y)
+    let start = monotonicSeconds()
+    let fit = try TaylorFitter.fit(table, center: [Double](repeating: 0, count: d), order: 4)
+    let elapsed = monotonicSeconds() - start
+    print("fit-molecular: \(rows) rows x \(d) coordinates, order 4, \(fit.parameterCount) monomials: \(String(format: "%.2f", elapsed)) s (rmse \(fit.rmse), condition \(String(format: "%.3g", fit.conditionNumber)))")
 }

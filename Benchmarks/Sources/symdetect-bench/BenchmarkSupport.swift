@@ -26,6 +26,31 @@ struct BenchmarkArguments {
         }
         return value
     }
+
+    /// The comma-separated positive integers after `--name` (e.g. `--sizes 100000,1000000`).
+    func integers(_ name: String, default defaultValue: [Int]) -> [Int] {
+        guard let at = options.firstIndex(of: "--\(name)") else { return defaultValue }
+        guard at + 1 < options.count else {
+            fputs("symdetect-bench: --\(name) needs a value\n", stderr)
+            exit(64)
+        }
+        let values = options[at + 1].split(separator: ",").map { Int($0) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            fputs("symdetect-bench: --\(name) needs comma-separated positive integers\n", stderr)
+            exit(64)
+        }
+        return values.map { $0! }
+    }
+
+    /// The word after `--name`, or `defaultValue`.
+    func string(_ name: String, default defaultValue: String) -> String {
+        guard let at = options.firstIndex(of: "--\(name)") else { return defaultValue }
+        guard at + 1 < options.count else {
+            fputs("symdetect-bench: --\(name) needs a value\n", stderr)
+            exit(64)
+        }
+        return options[at + 1]
+    }
 }
 
 struct BenchmarkFailure: Error, CustomStringConvertible {

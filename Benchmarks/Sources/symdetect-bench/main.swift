@@ -26,8 +26,17 @@ let usage = """
                                     frames/s and MB/s
       fit [--rows N]                order-4 Taylor fit (centre auto) of N rows x 3 coordinates
                                     (default 1000000)
+      fit-molecular [--rows N] [--dimension D]
+                                    one order-4 Taylor fit at a given centre with D coordinates
+                                    (default 9: 715 monomials) and N rows (default 12000)
       analyze [--rows N]            the whole analysis, default operations, N rows x 3
-                                    coordinates (default 100000)
+                                    coordinates (default 100000), with the time of each stage
+      side-by-side [--sizes 100000,1000000] [--pairs 5] [--symdetect PATH] [--peer PATH] [--dir D]
+                                    writes the synthetic well (seed 42) as CSV for each size, then
+                                    times `symdetect analyze` and the numpy peer
+                                    (../shared/bench/peer_analyze.py) alternately, 5 pairs per
+                                    size; prints the medians and the median ratio peer/symdetect.
+                                    Run from the repository root after swift build -c release.
       learning-curve [--example morse|hydrogen-2pz|water] [--data PATH] [--op OP ...]
                      [--scheme S ...] [--max-n N] [--sizes 16,32,...] [--repeats R] [--test-size M]
                      [--rows ROWS] [--center C] [--cv-points P] [--json PATH]
@@ -44,6 +53,10 @@ do {
         try runExtendedXYZBenchmark(arguments)
     case "fit":
         try runFitBenchmark(arguments)
+    case "fit-molecular":
+        try runMolecularFitBenchmark(arguments)
+    case "side-by-side":
+        try runSideBySideBenchmark(arguments)
     case "analyze":
         try runAnalyzeBenchmark(arguments)
     case "learning-curve":

@@ -195,6 +195,8 @@ public enum FitPipeline {
         let (sub, idx) = table.subsample(limit: auxiliaryRowLimit)
         let whole = sub.count == table.count
         let subLabels = whole ? labels : idx.map { labels[$0] }
+        // One accumulation serves orders k, k + 1 here and k + 2 for the analysis' floors proxy.
+        TaylorFitter.prepareNestedFits(sub, labels: subLabels, center: fit.center, upToOrder: fit.order + 2, radius: fit.radius)
         let lower = whole ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
         let upper = (whole && higher?.order == fit.order + 1 ? higher : nil)
             ?? (try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius))

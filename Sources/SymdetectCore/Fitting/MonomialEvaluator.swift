@@ -4,8 +4,8 @@
 struct MonomialEvaluator: Sendable {
     let count: Int
     /// For monomial a ≥ 1: the index of α − e_j and the coordinate j (the first non-zero exponent).
-    private let parent: [Int]
-    private let variable: [Int]
+    let parent: [Int]
+    let variable: [Int]
 
     init(exponents: [[Int]]) {
         count = exponents.count

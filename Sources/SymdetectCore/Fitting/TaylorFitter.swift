@@ -38,61 +38,50 @@ public enum TaylorFitter {
         let p = exponents.count
         guard n >= p + 1 else { throw FitError.tooFewRows(needed: p, available: n, order: order, dimension: d) }
 
+        let large = n * p * p > ExtendedPrecisionLeastSquares.workLimit
+        if large, let known = NestedFitCache.shared.fit(table, y, center, radius, order: order) { return known }
+
         // 1. Scaling per coordinate.
-        var scale = [Double](repeating: 1, count: d)
-        for j in 0..<d {
-            var m = 0.0
-            for v in table.features[j] { m = max(m, abs(v - center[j])) }
-            scale[j] = m > 0 ? m : 1
-        }
+        let scale = coordinateScale(table, center)
         let weights = try locality(table, center: center, radius: radius)
 
         let evaluator = MonomialEvaluator(exponents: exponents)
         var v = [Double](repeating: 0, count: d)
-
-        // 2. Streaming QR.
-        let tsqr = try TSQRAccumulator(parameterCount: p)
-        var design = [Double](repeating: 0, count: blockRows * p)
-        var rhs = [Double](repeating: 0, count: blockRows)
         var row = [Double](repeating: 0, count: p)
-        var start = 0
-        while start < n {
-            let end = min(n, start + blockRows)
-            let rowsInBlock = end - start
-            for i in start..<end {
-                designRow(table, i, center, scale, evaluator, &v, into: &row)
-                let sw = weights.map { $0[i].squareRoot() } ?? 1
-                let base = (i - start) * p
-                for a in 0..<p { design[base + a] = sw * row[a] }
-                rhs[i - start] = sw * y[i]
-            }
-            try tsqr.accumulate(design: Array(design[0..<(rowsInBlock * p)]), rhs: Array(rhs[0..<rowsInBlock]))
-            start = end
-        }
-        let (r, qty) = try tsqr.triangularSystem()
 
-        // 3. Equilibrate and decompose.
-        var colNorm = [Double](repeating: 1, count: p)
-        for a in 0..<p {
-            var s = 0.0
-            for i in 0..<p { s += r[i, a] * r[i, a] }
-            colNorm[a] = s > 0 ? s.squareRoot() : 1
+        // 2. The triangular factor R of the (weighted, scaled) design and Qᵀy.
+        // Large designs (beyond the extended-precision path's reach) take the semi-normal
+        // equations: R from the Cholesky factor of XᵀX accumulated with BLAS-3, refined below by
+        // one step against the true residuals. Where cond(X) is too large for that to reach QR
+        // accuracy (or XᵀX is not numerically positive definite) the streaming QR is used.
+        let passes: TaylorDesignPasses? = large
+            ? TaylorDesignPasses(table: table, labels: y, center: center, scale: scale, weights: weights, exponents: exponents)
+            : nil
+        var semiNormal: (r: Matrix, qty: [Double])?
+        if let passes, let f = try? Self.semiNormalFactor(passes, cacheKey: (table, y, center, radius, order)) { semiNormal = f }
+        var (r, qty) = try semiNormal ?? streamingQR(table, y, center, scale, weights, evaluator, p)
+        var decomposition = try EquilibratedDecomposition(r: r, qty: qty, rowCount: n)
+        if semiNormal != nil, decomposition.conditionNumber > Self.semiNormalConditionLimit {
+            semiNormal = nil
+            (r, qty) = try streamingQR(table, y, center, scale, weights, evaluator, p)
+            decomposition = try EquilibratedDecomposition(r: r, qty: qty, rowCount: n)
         }
-        var rEq = r
-        for i in 0..<p { for a in 0..<p { rEq[i, a] /= colNorm[a] } }
-        let svd = try SingularValueDecomposition(rEq)
-        let sv = svd.singularValues
-        let tolerance = (sv.first ?? 0) * Double(max(n, p)) * Double.ulpOfOne
-        let rank = sv.filter { $0 > tolerance }.count
-        let conditionNumber = (sv.last ?? 0) > 0 ? sv[0] / sv[p - 1] : .infinity
+        let colNorm = decomposition.colNorm
+        let svd = decomposition.svd
+        let rank = decomposition.rank
+        let conditionNumber = decomposition.conditionNumber
+        let pm = decomposition.projector
+        var betaScaled = decomposition.beta
 
-        // P = Σ⁺ Vᵀ D⁻¹ (rank × p): β̃ = P·(Uᵀ Qᵀy restricted), h = w‖Pφ‖², Cov(β̃) = σ² PᵀP.
-        var pm = Matrix(rows: rank, columns: p)
-        for k in 0..<rank { for a in 0..<p { pm[k, a] = svd.v[a, k] / sv[k] / colNorm[a] } }
-        var utq = [Double](repeating: 0, count: rank)
-        for k in 0..<rank { var s = 0.0; for i in 0..<p { s += svd.u[i, k] * qty[i] }; utq[k] = s }
-        var betaScaled = [Double](repeating: 0, count: p)
-        for a in 0..<p { var s = 0.0; for k in 0..<rank { s += pm[k, a] * utq[k] }; betaScaled[a] = s }
+        if semiNormal != nil, let passes {
+            // One step of iterative refinement from the true residuals (Björck's corrected
+            // semi-normal equations): δ = (XᵀX)⁺Xᵀ(y − Xβ) = PᵀP·Xᵀr. Brings the error from
+            // ε·κ² to about ε·κ, that of Householder QR.
+            let g = passes.residualCorrelation(betaScaled)
+            var pg = [Double](repeating: 0, count: rank)
+            for k in 0..<rank { var s = 0.0; for a in 0..<p { s += pm[k, a] * g[a] }; pg[k] = s }
+            for a in 0..<p { var s = 0.0; for k in 0..<rank { s += pm[k, a] * pg[k] }; betaScaled[a] += s }
+        }
 
         // 3b. Full-rank designs of moderate size: re-solve in extended precision (see
         // ExtendedPrecisionLeastSquares) — same equilibrated columns, so the result differs from
@@ -121,26 +110,31 @@ public enum TaylorFitter {
         }
 
         // 4. Residuals and leverages.
-        var residuals = [Double](repeating: 0, count: n)
-        var leverages = [Double](repeating: 0, count: n)
+        var residuals = [Double](repeating: 0, count: large ? 0 : n)
+        var leverages = [Double](repeating: 0, count: large ? 0 : n)
         var sumW = 0.0, sumWY = 0.0, rss = 0.0, looSS = 0.0
         var looDefined = true
-        for i in 0..<n {
-            designRow(table, i, center, scale, evaluator, &v, into: &row)
-            let w = weights?[i] ?? 1
-            let fitted = dot(row, betaScaled)
-            let res = y[i] - fitted
-            var h = 0.0
-            for k in 0..<rank {
-                var s = 0.0
-                for a in 0..<p { s += pm[k, a] * row[a] }
-                h += s * s
+        if let passes {
+            let sums = passes.finalPass(beta: betaScaled, projector: pm, residuals: &residuals, leverages: &leverages)
+            (sumW, sumWY, rss, looSS, looDefined) = (sums.sumW, sums.sumWY, sums.rss, sums.looSS, sums.looDefined)
+        } else {
+            for i in 0..<n {
+                designRow(table, i, center, scale, evaluator, &v, into: &row)
+                let w = weights?[i] ?? 1
+                let fitted = dot(row, betaScaled)
+                let res = y[i] - fitted
+                var h = 0.0
+                for k in 0..<rank {
+                    var s = 0.0
+                    for a in 0..<p { s += pm[k, a] * row[a] }
+                    h += s * s
+                }
+                h *= w
+                residuals[i] = res
+                leverages[i] = h
+                sumW += w; sumWY += w * y[i]; rss += w * res * res
+                if h < 1 - 1e-9 { let l = res / (1 - h); looSS += w * l * l } else { looDefined = false }
             }
-            h *= w
-            residuals[i] = res
-            leverages[i] = h
-            sumW += w; sumWY += w * y[i]; rss += w * res * res
-            if h < 1 - 1e-9 { let l = res / (1 - h); looSS += w * l * l } else { looDefined = false }
         }
         let meanY = sumWY / sumW
         var tss = 0.0
@@ -184,7 +178,7 @@ public enum TaylorFitter {
         if !looDefined { warnings.append(.leverageOne) }
 
         let poly = TaylorPolynomial(center: center, exponents: exponents, coefficients: beta)
-        return TaylorFit(
+        let result = TaylorFit(
             featureNames: table.featureNames, order: order, polynomial: poly,
             standardErrors: stderr, covariance: cov, sigma: sigma,
             rmse: (rss / sumW).squareRoot(),
@@ -193,6 +187,109 @@ public enum TaylorFitter {
             conditionNumber: conditionNumber, rank: rank, rowCount: n,
             residualDegreesOfFreedom: dof, undeterminedCombinations: undetermined,
             radius: radius, residuals: residuals, leverages: leverages, warnings: warnings)
+        if large { NestedFitCache.shared.store(result, table, y, radius) }
+        return result
+    }
+
+    /// Largest condition number (of the column-equilibrated design) for which the refined
+    /// semi-normal equations are used: their error after one refinement step is about
+    /// ε·κ·(1 + ε·κ²), within a factor of two of QR's ε·κ up to here.
+    static let semiNormalConditionLimit = 1e6
+
+    /// R (upper triangular, RᵀR = X̃ᵀX̃) and Qᵀy = R⁻ᵀX̃ᵀỹ from the accumulated normal equations.
+    static func semiNormalFactor(_ passes: TaylorDesignPasses,
+                                 cacheKey key: (table: SampleTable, labels: [Double], center: [Double], radius: Double?, order: Int)) throws -> (r: Matrix, qty: [Double]) {
+        let cache = NestedFitCache.shared
+        let (gram, xty) = cache.normalEquations(key.table, key.labels, key.center, key.radius, order: key.order) ?? {
+            let computed = passes.normalEquations()
+            cache.storeNormalEquations(key.table, key.labels, key.center, key.radius, order: key.order, gram: computed.gram, rhs: computed.rhs)
+            return computed
+        }()
+        let r = try CholeskyFactorization.upperFactor(gram)
+        let p = r.rows
+        var qty = [Double](repeating: 0, count: p)
+        for i in 0..<p {
+            var s = xty[i]
+            for k in 0..<i { s -= r[k, i] * qty[k] }
+            guard r[i, i] > 0 else { throw FitError.numerical("the normal equations are singular") }
+            qty[i] = s / r[i, i]
+        }
+        return (r, qty)
+    }
+
+    /// R and Qᵀy by GSL's streaming tall-skinny QR over blocks of `blockRows` rows.
+    static func streamingQR(_ table: SampleTable, _ y: [Double], _ center: [Double], _ scale: [Double], _ weights: [Double]?,
+                            _ evaluator: MonomialEvaluator, _ p: Int) throws -> (r: Matrix, qty: [Double]) {
+        let n = table.count
+        var v = [Double](repeating: 0, count: center.count)
+        let tsqr = try TSQRAccumulator(parameterCount: p)
+        var design = [Double](repeating: 0, count: blockRows * p)
+        var rhs = [Double](repeating: 0, count: blockRows)
+        var row = [Double](repeating: 0, count: p)
+        var start = 0
+        while start < n {
+            let end = min(n, start + blockRows)
+            let rowsInBlock = end - start
+            for i in start..<end {
+                designRow(table, i, center, scale, evaluator, &v, into: &row)
+                let sw = weights.map { $0[i].squareRoot() } ?? 1
+                let base = (i - start) * p
+                for a in 0..<p { design[base + a] = sw * row[a] }
+                rhs[i - start] = sw * y[i]
+            }
+            try tsqr.accumulate(design: Array(design[0..<(rowsInBlock * p)]), rhs: Array(rhs[0..<rowsInBlock]))
+            start = end
+        }
+        return try tsqr.triangularSystem()
+    }
+
+    /// Step 3: columns of R equilibrated (unit norm, D), R·D⁻¹ = UΣVᵀ by one-sided Jacobi SVD,
+    /// numerical rank by numpy's rule, P = Σ⁺VᵀD⁻¹ and the minimum-norm β̃ = P·(UᵀQᵀy).
+    struct EquilibratedDecomposition {
+        let colNorm: [Double]
+        let svd: SingularValueDecomposition
+        let rank: Int
+        let conditionNumber: Double
+        /// P = Σ⁺ Vᵀ D⁻¹ (rank × p): β̃ = P·(Uᵀ Qᵀy restricted), h = w‖Pφ‖², Cov(β̃) = σ² PᵀP.
+        let projector: Matrix
+        let beta: [Double]
+
+        init(r: Matrix, qty: [Double], rowCount n: Int) throws {
+            let p = r.columns
+            var colNorm = [Double](repeating: 1, count: p)
+            for a in 0..<p {
+                var s = 0.0
+                for i in 0..<p { s += r[i, a] * r[i, a] }
+                colNorm[a] = s > 0 ? s.squareRoot() : 1
+            }
+            var rEq = r
+            for i in 0..<p { for a in 0..<p { rEq[i, a] /= colNorm[a] } }
+            let svd = try SingularValueDecomposition(rEq)
+            let sv = svd.singularValues
+            let tolerance = (sv.first ?? 0) * Double(max(n, p)) * Double.ulpOfOne
+            let rank = sv.filter { $0 > tolerance }.count
+            conditionNumber = (sv.last ?? 0) > 0 ? sv[0] / sv[p - 1] : .infinity
+            var pm = Matrix(rows: rank, columns: p)
+            for k in 0..<rank { for a in 0..<p { pm[k, a] = svd.v[a, k] / sv[k] / colNorm[a] } }
+            var utq = [Double](repeating: 0, count: rank)
+            for k in 0..<rank { var s = 0.0; for i in 0..<p { s += svd.u[i, k] * qty[i] }; utq[k] = s }
+            var betaScaled = [Double](repeating: 0, count: p)
+            for a in 0..<p { var s = 0.0; for k in 0..<rank { s += pm[k, a] * utq[k] }; betaScaled[a] = s }
+            self.colNorm = colNorm
+            self.svd = svd
+            self.rank = rank
+            self.projector = pm
+            self.beta = betaScaled
+        }
+    }
+
+    /// s_j = max_i |x_ij − c_j| (1 where the coordinate is constant).
+    static func coordinateScale(_ table: SampleTable, _ center: [Double]) -> [Double] {
+        (0..<table.dimension).map { j in
+            var m = 0.0
+            for v in table.features[j] { m = max(m, abs(v - center[j])) }
+            return m > 0 ? m : 1
+        }
     }
 
     static func locality(_ table: SampleTable, center: [Double], radius: Double?) throws -> [Double]? {

@@ -11,10 +11,12 @@ public struct TaylorPolynomial: Sendable, Equatable {
         self.center = center
         self.exponents = exponents
         self.coefficients = coefficients
+        order = exponents.map { $0.reduce(0, +) }.max() ?? 0
     }
 
     public var dimension: Int { center.count }
-    public var order: Int { exponents.map { $0.reduce(0, +) }.max() ?? 0 }
+    /// Highest total degree of the exponent list; stored, as every evaluation needs it.
+    public let order: Int
 
     /// Powers u_j^0 … u_j^order for every coordinate.
     @inline(__always)
@@ -27,14 +29,22 @@ public struct TaylorPolynomial: Sendable, Equatable {
     }
 
     public func value(displacement u: [Double]) -> Double {
-        let pw = Self.powers(u, order: order)
-        var s = 0.0
-        for (alpha, b) in zip(exponents, coefficients) where b != 0 {
-            var m = b
-            for j in 0..<alpha.count where alpha[j] > 0 { m *= pw[j][alpha[j]] }
-            s += m
+        // Σ_α β_α Π_j u_j^α_j with the powers by repeated multiplication (as `powers`), on a
+        // scratch buffer: evaluated ~10⁵ times per analysis.
+        let d = u.count, stride = order + 1
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(d * stride, 1)) { pw in
+            for j in 0..<d {
+                pw[j * stride] = 1
+                if order > 0 { for k in 1...order { pw[j * stride + k] = pw[j * stride + k - 1] * u[j] } }
+            }
+            var s = 0.0
+            for (alpha, b) in zip(exponents, coefficients) where b != 0 {
+                var m = b
+                for j in 0..<alpha.count where alpha[j] > 0 { m *= pw[j * stride + alpha[j]] }
+                s += m
+            }
+            return s
         }
-        return s
     }
 
     public func value(at x: [Double]) -> Double {

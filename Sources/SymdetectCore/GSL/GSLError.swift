@@ -27,6 +27,8 @@ enum GSLRuntime {
     /// Evaluated once, before the first GSL call of every entry point in this folder.
     static let errorHandlerDisabled: Bool = {
         gsl_set_error_handler_off()
+        // One BLAS thread: results must not depend on how OpenBLAS splits a product.
+        openblas_set_num_threads(1)
         return true
     }()
 

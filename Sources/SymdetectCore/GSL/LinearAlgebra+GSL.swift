@@ -21,9 +21,53 @@ public struct SingularValueDecomposition: Sendable {
         let vv = try GSLMatrixOwner(rows: a.columns, columns: a.columns)
         let s = try GSLVectorOwner(count: a.columns)
         try GSLRuntime.check(gsl_linalg_SV_decomp_jacobi(ua.pointer, vv.pointer, s.pointer), "gsl_linalg_SV_decomp_jacobi")
-        u = ua.matrix
-        v = vv.matrix
-        singularValues = s.array
+        let jacobi = (u: ua.matrix, s: s.array, v: vv.matrix)
+        // GSL's one-sided Jacobi can return U with columns far from orthonormal (seen on 84×84
+        // triangular factors of off-centre order-6 designs, κ ≈ 1.4e4: σ_min off by 2× and the
+        // least-squares solution V Σ⁻¹ Uᵀ wrong, though UΣVᵀ reproduces A). The result is checked —
+        // max|UᵀU − I| and max|VᵀV − I| ≤ 1e-9, max|A − UΣVᵀ| ≤ 1e-10·max|A| — and otherwise
+        // Golub–Reinsch (`gsl_linalg_SV_decomp`, accurate to ε·σ₁) is used.
+        // Columns of U for (numerically) zero singular values are left zero by Jacobi and are
+        // not checked: only those with σ_k > 1e-12·σ₁ must be orthonormal.
+        let significant = jacobi.s.filter { $0 > 1e-12 * (jacobi.s.max() ?? 0) }.count
+        if Self.orthonormalityError(jacobi.u, columns: jacobi.s.indices.filter { jacobi.s[$0] > 1e-12 * (jacobi.s.max() ?? 0) }) <= 1e-9,
+           significant > 0, Self.orthonormalityError(jacobi.v, columns: Array(0..<jacobi.v.columns)) <= 1e-9,
+           Self.reconstructionError(a, jacobi.u, jacobi.s, jacobi.v) <= 1e-10 * (a.storage.map(abs).max() ?? 0) {
+            (u, singularValues, v) = (jacobi.u, jacobi.s, jacobi.v)
+        } else {
+            let ub = try GSLMatrixOwner(a)
+            let vb = try GSLMatrixOwner(rows: a.columns, columns: a.columns)
+            let sb = try GSLVectorOwner(count: a.columns)
+            let work = try GSLVectorOwner(count: a.columns)
+            try GSLRuntime.check(gsl_linalg_SV_decomp(ub.pointer, vb.pointer, sb.pointer, work.pointer), "gsl_linalg_SV_decomp")
+            (u, singularValues, v) = (ub.matrix, sb.array, vb.matrix)
+        }
+    }
+
+    /// max |QᵀQ − I| over the given columns of Q.
+    static func orthonormalityError(_ q: Matrix, columns: [Int]) -> Double {
+        var worst = 0.0
+        for (ci, i) in columns.enumerated() {
+            for j in columns[ci...] {
+                var x = 0.0
+                for r in 0..<q.rows { x += q[r, i] * q[r, j] }
+                worst = max(worst, abs(x - (i == j ? 1 : 0)))
+            }
+        }
+        return worst
+    }
+
+    /// max_ij |A − U diag(s) Vᵀ|_ij.
+    static func reconstructionError(_ a: Matrix, _ u: Matrix, _ s: [Double], _ v: Matrix) -> Double {
+        var worst = 0.0
+        for i in 0..<a.rows {
+            for j in 0..<a.columns {
+                var x = 0.0
+                for k in 0..<s.count { x += u[i, k] * s[k] * v[j, k] }
+                worst = max(worst, abs(a[i, j] - x))
+            }
+        }
+        return worst
     }
 }
 
@@ -74,6 +118,17 @@ public struct CholeskyFactorization {
         factor = try GSLMatrixOwner(a)
         dimension = a.rows
         try GSLRuntime.check(gsl_linalg_cholesky_decomp1(factor.pointer), "gsl_linalg_cholesky_decomp1")
+    }
+
+    /// The upper-triangular R with A = RᵀR (the transpose of GSL's lower factor), or an error
+    /// when A is not numerically positive definite.
+    public static func upperFactor(_ a: Matrix) throws -> Matrix {
+        let c = try CholeskyFactorization(a)
+        let n = c.dimension
+        let l = c.factor.matrix
+        var r = Matrix(rows: n, columns: n)
+        for i in 0..<n { for j in i..<n { r[i, j] = l[j, i] } }
+        return r
     }
 
     public func solve(_ b: [Double]) throws -> [Double] {

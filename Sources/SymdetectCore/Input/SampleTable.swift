@@ -50,10 +50,7 @@ extension SampleTable {
     /// when it is no larger. Auxiliary fits (higher-order checks) use this to bound their cost.
     public func subsample(limit: Int, seed: UInt64 = 0x5AB5_0001) -> (table: SampleTable, indices: [Int]) {
         guard count > limit else { return (self, Array(0..<count)) }
-        var rng = SeededGenerator(seed: seed)
-        var all = Array(0..<count)
-        rng.shuffle(&all)
-        let chosen = Array(all.prefix(limit)).sorted()
+        let chosen = SeededSubsetCache.shared.indices(count, limit: limit, seed: seed)
         return (rows(chosen), chosen)
     }
 }

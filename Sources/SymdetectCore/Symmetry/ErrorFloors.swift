@@ -62,34 +62,69 @@ public enum ErrorFloorEstimator {
         let betaHi = hi?.coefficients
         let inv = 1 / Double(orbit.count)
         var naive: [Double] = [], hess: [Double] = [], taylor: [Double] = [], seA: [Double] = []
+        naive.reserveCapacity(samples.count); seA.reserveCapacity(samples.count)
+        let d = fit.dimension
+        let monomials = FlatMonomials(exponents, dimension: d, order: order)
+        let m = exponents.count
         var a = [Double](repeating: 0, count: p)
-        for i in samples {
-            let u = (0..<fit.dimension).map { table.features[$0][i] - fit.center[$0] }
-            let phi = monomials(u, exponents, order: order)
-            let tx = dot(prefix: p, phi, beta)
-            let rx = betaHi.map { dot(prefix: $0.count, phi, $0) - tx } ?? 0
-            var tMean = 0.0, hsMean = 0.0, rMean = 0.0
-            for c in 0..<p { a[c] = phi[c] }
-            for g in orbit {
-                let img = monomials(g * u, exponents, order: order)
-                let t = dot(prefix: p, img, beta)
-                tMean += t * inv
-                hsMean += (t - dot(prefix: p, img, quadratic)) * inv
-                if let bh = betaHi { rMean += (dot(prefix: bh.count, img, bh) - t) * inv }
-                for c in 0..<p { a[c] -= img[c] * inv }
-            }
-            naive.append(tx - tMean)
-            if operation.isInvolution { hess.append(hsMean) }
-            if betaHi != nil { taylor.append(rx - rMean) }
-            // T_a(x) = Σ_α β_α a_α with a_α = u^α − mean_g (G u)^α, so Var(T_a) = aᵀ Cov(β) a.
-            var v = 0.0
-            for b in 0..<p where a[b] != 0 {
+        var u = [Double](repeating: 0, count: d), gu = [Double](repeating: 0, count: d)
+        var phi = [Double](repeating: 0, count: m), img = [Double](repeating: 0, count: m)
+        var pw = [Double](repeating: 1, count: d * (order + 1))
+        let orbitStorage = orbit.map { $0.storage }
+        let identity = Matrix.identity(d).storage
+        let isIdentity = orbitStorage.map { $0 == identity }
+        let quadraticBeta = quadratic
+        fit.covariance.storage.withUnsafeBufferPointer { cov in
+        a.withUnsafeMutableBufferPointer { a in
+        phi.withUnsafeMutableBufferPointer { phi in
+        img.withUnsafeMutableBufferPointer { img in
+        pw.withUnsafeMutableBufferPointer { pw in
+        beta.withUnsafeBufferPointer { beta in
+        quadraticBeta.withUnsafeBufferPointer { quadratic in
+            @inline(__always) func dot(_ x: UnsafeMutableBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>, _ n: Int) -> Double {
                 var s = 0.0
-                for c in 0..<p where a[c] != 0 { s += fit.covariance[b, c] * a[c] }
-                v += a[b] * s
+                for i in 0..<n { s += x[i] * y[i] }
+                return s
             }
-            seA.append(max(v, 0))
-        }
+            for i in samples {
+                for j in 0..<d { u[j] = table.features[j][i] - fit.center[j] }
+                monomials.evaluate(u, powers: pw, into: phi)
+                let tx = dot(phi, beta, p)
+                let rx = betaHi.map { bh in bh.withUnsafeBufferPointer { dot(phi, $0, bh.count) } - tx } ?? 0
+                var tMean = 0.0, hsMean = 0.0, rMean = 0.0
+                for c in 0..<p { a[c] = phi[c] }
+                for (o, g) in orbitStorage.enumerated() {
+                    if isIdentity[o] {
+                        // I·u = u bit for bit (u − c is never −0), so its monomials are φ.
+                        for c in 0..<m { img[c] = phi[c] }
+                    } else {
+                        // g·u, summed as Matrix * [Double] does.
+                        for r in 0..<d {
+                            var s = 0.0
+                            for j in 0..<d { s += g[r * d + j] * u[j] }
+                            gu[r] = s
+                        }
+                        monomials.evaluate(gu, powers: pw, into: img)
+                    }
+                    let t = dot(img, beta, p)
+                    tMean += t * inv
+                    hsMean += (t - dot(img, quadratic, p)) * inv
+                    if let bh = betaHi { rMean += (bh.withUnsafeBufferPointer { dot(img, $0, bh.count) } - t) * inv }
+                    for c in 0..<p { a[c] -= img[c] * inv }
+                }
+                naive.append(tx - tMean)
+                if operation.isInvolution { hess.append(hsMean) }
+                if betaHi != nil { taylor.append(rx - rMean) }
+                // T_a(x) = Σ_α β_α a_α with a_α = u^α − mean_g (G u)^α, so Var(T_a) = aᵀ Cov(β) a.
+                var v = 0.0
+                for b in 0..<p where a[b] != 0 {
+                    var s = 0.0
+                    for c in 0..<p where a[c] != 0 { s += cov[b * p + c] * a[c] }
+                    v += a[b] * s
+                }
+                seA.append(max(v, 0))
+            }
+        }}}}}}}
         let fitError = (seA.reduce(0, +) / Double(max(seA.count, 1))).squareRoot()
         var floors = SchemeFloors()
         floors.naive = estimate(naive)
@@ -154,11 +189,57 @@ public enum ErrorFloorEstimator {
                              mae: values.map(abs).reduce(0, +) / n)
     }
 
+    /// The seeded subset of at most `maxSamples` rows. Every operation asks for the same one, so
+    /// it is drawn once per (n, seed) and shared: the shuffle of all n indices would otherwise
+    /// make each operation's cost grow with N.
     static func sampleIndices(_ n: Int, seed: UInt64) -> [Int] {
         guard n > maxSamples else { return Array(0..<n) }
-        var rng = SeededGenerator(seed: seed)
-        var all = Array(0..<n)
-        rng.shuffle(&all)
-        return Array(all.prefix(maxSamples)).sorted()
+        return SeededSubsetCache.shared.indices(n, limit: maxSamples, seed: seed)
+    }
+}
+
+/// u^α for a fixed exponent list with the arithmetic of `ErrorFloorEstimator.monomials`
+/// (powers by repeated multiplication, then Π_j u_j^α_j in coordinate order, from 1), into
+/// caller-owned buffers: the floors evaluate it ~10⁵ times per operation.
+struct FlatMonomials {
+    let dimension: Int
+    let order: Int
+    let count: Int
+    private let start: [Int]
+    private let coordinate: [Int]
+    private let power: [Int]
+
+    init(_ exponents: [[Int]], dimension: Int, order: Int) {
+        self.dimension = dimension
+        self.order = order
+        count = exponents.count
+        var start = [0], coordinate: [Int] = [], power: [Int] = []
+        for alpha in exponents {
+            for j in 0..<dimension where alpha[j] > 0 { coordinate.append(j); power.append(alpha[j]) }
+            start.append(coordinate.count)
+        }
+        self.start = start
+        self.coordinate = coordinate
+        self.power = power
+    }
+
+    /// `powers` needs dimension·(order + 1) entries; `out` at least `count`.
+    func evaluate(_ u: [Double], powers pw: UnsafeMutableBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+        let stride = order + 1
+        for j in 0..<dimension {
+            pw[j * stride] = 1
+            if order > 0 { for k in 1...order { pw[j * stride + k] = pw[j * stride + k - 1] * u[j] } }
+        }
+        start.withUnsafeBufferPointer { st in
+            coordinate.withUnsafeBufferPointer { co in
+                power.withUnsafeBufferPointer { po in
+                    for a in 0..<count {
+                        var m = 1.0
+                        for f in st[a]..<st[a + 1] { m *= pw[co[f] * stride + po[f]] }
+                        out[a] = m
+                    }
+                }
+            }
+        }
     }
 }

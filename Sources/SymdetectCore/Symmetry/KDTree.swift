@@ -6,8 +6,8 @@ public struct KDTree: Sendable {
     /// Row-major coordinates of all points.
     let points: [Double]
     /// Permutation of point indices; each node owns a contiguous range.
-    private var order: [Int]
-    private var nodes: [Node] = []
+    var order: [Int]
+    var nodes: [Node] = []
     static let leafSize = 12
 
     struct Node: Sendable {
@@ -39,9 +39,10 @@ public struct KDTree: Sendable {
             if hi - lo > bestSpread { bestSpread = hi - lo; best = j }
         }
         guard bestSpread > 0 else { return id }
-        let d = dimension, pts = points
-        order[start..<end].sort { pts[$0 * d + best] < pts[$1 * d + best] || (pts[$0 * d + best] == pts[$1 * d + best] && $0 < $1) }
         let mid = (start + end) / 2
+        // Only the median matters: partition by (coordinate, index) around rank mid, which puts
+        // the same points on each side as a full sort would.
+        Self.select(&order, start, end, rank: mid, points: points, dimension: dimension, coordinate: best)
         nodes[id].splitDimension = best
         nodes[id].splitValue = points[order[mid] * dimension + best]
         let l = build(start, mid)
@@ -49,6 +50,35 @@ public struct KDTree: Sendable {
         nodes[id].left = l
         nodes[id].right = r
         return id
+    }
+
+    /// Rearranges order[start..<end] so that position `rank` holds the element a sort by
+    /// (coordinate value, index) would put there, smaller keys before it and larger after
+    /// (Hoare's quickselect, median-of-three pivots).
+    static func select(_ order: inout [Int], _ start: Int, _ end: Int, rank: Int, points: [Double], dimension d: Int, coordinate c: Int) {
+        points.withUnsafeBufferPointer { pts in
+            order.withUnsafeMutableBufferPointer { o in
+                @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
+                    let va = pts[a * d + c], vb = pts[b * d + c]
+                    return va < vb || (va == vb && a < b)
+                }
+                var lo = start, hi = end - 1
+                while lo < hi {
+                    let m = lo + (hi - lo) / 2
+                    if less(o[m], o[lo]) { o.swapAt(m, lo) }
+                    if less(o[hi], o[lo]) { o.swapAt(hi, lo) }
+                    if less(o[hi], o[m]) { o.swapAt(hi, m) }
+                    let pivot = o[m]
+                    var i = lo, j = hi
+                    while i <= j {
+                        while less(o[i], pivot) { i += 1 }
+                        while less(pivot, o[j]) { j -= 1 }
+                        if i <= j { o.swapAt(i, j); i += 1; j -= 1 }
+                    }
+                    if rank <= j { hi = j } else if rank >= i { lo = i } else { return }
+                }
+            }
+        }
     }
 
     /// The k nearest points to `query` (excluding index `excluded`), nearest first, as

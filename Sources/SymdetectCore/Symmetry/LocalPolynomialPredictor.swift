@@ -9,11 +9,23 @@ struct LocalPolynomialPredictor {
     let order: Int
     let exponents: [[Int]]
 
+    /// Per order o = 1…order: each monomial as its list of coordinate factors (j repeated α_j
+    /// times, j ascending), flattened, with the start of each monomial's list.
+    private let factorTables: [(start: [Int], factors: [Int])]
+
     init(dimension: Int) {
         self.dimension = dimension
         // Quadratic where it is affordable in neighbours, linear above four coordinates.
         order = dimension <= 4 ? 2 : 1
         exponents = MultiIndex.all(dimension: dimension, order: order)
+        factorTables = (0...order).map { o in
+            var start = [0], factors: [Int] = []
+            for alpha in MultiIndex.all(dimension: dimension, order: o) {
+                for j in 0..<dimension where alpha[j] > 0 { for _ in 0..<alpha[j] { factors.append(j) } }
+                start.append(factors.count)
+            }
+            return (start, factors)
+        }
     }
 
     /// Neighbours to use: twice the local coefficient count plus a margin.
@@ -28,59 +40,74 @@ struct LocalPolynomialPredictor {
     ///   `neighbours` indices into them, `radius` the neighbourhood radius (> 0).
     func predict(at query: [Double], neighbours: [Int], points: [Double], labels: [Double], radius: Double) -> Prediction? {
         for o in stride(from: order, through: 1, by: -1) {
-            let ex = o == order ? exponents : MultiIndex.all(dimension: dimension, order: o)
-            if let p = solve(query, neighbours, points, labels, radius, ex) { return p }
+            let table = factorTables[o]
+            if let p = solve(query, neighbours, points, labels, radius, table.start.count - 1, table) { return p }
         }
         return nil
     }
 
-    private func solve(_ q: [Double], _ nb: [Int], _ points: [Double], _ labels: [Double], _ radius: Double, _ ex: [[Int]]) -> Prediction? {
-        let p = ex.count
+    private func solve(_ q: [Double], _ nb: [Int], _ points: [Double], _ labels: [Double], _ radius: Double, _ p: Int,
+                       _ table: (start: [Int], factors: [Int])) -> Prediction? {
         guard nb.count > p else { return nil }
-        var ata = [Double](repeating: 0, count: p * p)
-        var aty = [Double](repeating: 0, count: p)
-        var row = [Double](repeating: 0, count: p)
-        var t = [Double](repeating: 0, count: dimension)
-        for i in nb {
-            for j in 0..<dimension { t[j] = (points[i * dimension + j] - q[j]) / radius }
-            for (a, alpha) in ex.enumerated() {
-                var m = 1.0
-                for j in 0..<dimension where alpha[j] > 0 {
-                    for _ in 0..<alpha[j] { m *= t[j] }
+        let d = dimension
+        // Each monomial is the product of its coordinate factors (t_j repeated α_j times, j
+        // ascending), multiplied in that order from 1, as the definition reads.
+        let factorStart = table.start, factors = table.factors
+        var ok = true
+        var value = 0.0, variance = 0.0
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * p * p + 2 * p + d) { scratch in
+        scratch.initialize(repeating: 0)
+        let ata = UnsafeMutableBufferPointer(rebasing: scratch[0..<(p * p)])
+        let l = UnsafeMutableBufferPointer(rebasing: scratch[(p * p)..<(2 * p * p)])
+        let aty = UnsafeMutableBufferPointer(rebasing: scratch[(2 * p * p)..<(2 * p * p + p)])
+        let row = UnsafeMutableBufferPointer(rebasing: scratch[(2 * p * p + p)..<(2 * p * p + 2 * p)])
+        let t = UnsafeMutableBufferPointer(rebasing: scratch[(2 * p * p + 2 * p)..<(2 * p * p + 2 * p + d)])
+        factors.withUnsafeBufferPointer { fac in
+        factorStart.withUnsafeBufferPointer { fs in
+        points.withUnsafeBufferPointer { pts in
+        labels.withUnsafeBufferPointer { lab in
+        q.withUnsafeBufferPointer { q in
+            for i in nb {
+                for j in 0..<d { t[j] = (pts[i * d + j] - q[j]) / radius }
+                for a in 0..<p {
+                    var m = 1.0
+                    for f in fs[a]..<fs[a + 1] { m *= t[fac[f]] }
+                    row[a] = m
                 }
-                row[a] = m
+                let y = lab[i]
+                for a in 0..<p {
+                    aty[a] += row[a] * y
+                    for b in a..<p { ata[a * p + b] += row[a] * row[b] }
+                }
             }
-            let y = labels[i]
-            for a in 0..<p {
-                aty[a] += row[a] * y
-                for b in a..<p { ata[a * p + b] += row[a] * row[b] }
+            for a in 0..<p { for b in 0..<a { ata[a * p + b] = ata[b * p + a] } }
+            // Cholesky AᵀA = LLᵀ; refuse near-singular neighbourhoods (e.g. coplanar points).
+            var maxDiag = 0.0
+            for a in 0..<p { maxDiag = max(maxDiag, ata[a * p + a]) }
+            for j in 0..<p {
+                var s = ata[j * p + j]
+                for k in 0..<j { s -= l[j * p + k] * l[j * p + k] }
+                guard s > 1e-10 * maxDiag else { ok = false; return }
+                let ljj = s.squareRoot()
+                l[j * p + j] = ljj
+                for i in (j + 1)..<max(j + 1, p) {
+                    var r = ata[i * p + j]
+                    for k in 0..<j { r -= l[i * p + k] * l[j * p + k] }
+                    l[i * p + j] = r / ljj
+                }
             }
-        }
-        for a in 0..<p { for b in 0..<a { ata[a * p + b] = ata[b * p + a] } }
-        // Cholesky AᵀA = LLᵀ; refuse near-singular neighbourhoods (e.g. coplanar points).
-        var l = [Double](repeating: 0, count: p * p)
-        let maxDiag = (0..<p).map { ata[$0 * p + $0] }.max() ?? 0
-        for j in 0..<p {
-            var s = ata[j * p + j]
-            for k in 0..<j { s -= l[j * p + k] * l[j * p + k] }
-            guard s > 1e-10 * maxDiag else { return nil }
-            let ljj = s.squareRoot()
-            l[j * p + j] = ljj
-            for i in (j + 1)..<max(j + 1, p) {
-                var r = ata[i * p + j]
-                for k in 0..<j { r -= l[i * p + k] * l[j * p + k] }
-                l[i * p + j] = r / ljj
+            // Solves LLᵀz = b in place (b in `row`), returns z[0].
+            func solveL() -> Double {
+                for i in 0..<p { var s = row[i]; for k in 0..<i { s -= l[i * p + k] * row[k] }; row[i] = s / l[i * p + i] }
+                for i in stride(from: p - 1, through: 0, by: -1) { var s = row[i]; for k in (i + 1)..<max(i + 1, p) { s -= l[k * p + i] * row[k] }; row[i] = s / l[i * p + i] }
+                return row[0]
             }
-        }
-        func solveL(_ b: [Double]) -> [Double] {
-            var z = b
-            for i in 0..<p { var s = z[i]; for k in 0..<i { s -= l[i * p + k] * z[k] }; z[i] = s / l[i * p + i] }
-            for i in stride(from: p - 1, through: 0, by: -1) { var s = z[i]; for k in (i + 1)..<max(i + 1, p) { s -= l[k * p + i] * z[k] }; z[i] = s / l[i * p + i] }
-            return z
-        }
-        let c = solveL(aty)
-        var e0 = [Double](repeating: 0, count: p); e0[0] = 1
-        let v = solveL(e0)[0]
-        return Prediction(value: c[0], varianceFactor: max(v, 0))
+            for a in 0..<p { row[a] = aty[a] }
+            value = solveL()
+            for a in 0..<p { row[a] = a == 0 ? 1 : 0 }
+            variance = solveL()
+        }}}}}}
+        guard ok else { return nil }
+        return Prediction(value: value, varianceFactor: max(variance, 0))
     }
 }

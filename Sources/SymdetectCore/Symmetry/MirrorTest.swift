@@ -20,6 +20,10 @@ public struct MirrorContext: Sendable {
     let referencePoints: [Double]
     let referenceLabels: [Double]
     let tree: KDTree
+    /// The reference points and their labels in tree order (see `KDTree.packedPoints`): the
+    /// neighbours of a query sit close together there, which keeps the local fits in cache.
+    let packedPoints: [Double]
+    let packedLabels: [Double]
     /// Tested samples: table index, position in the reference set (or −1), LOO prediction.
     let tested: [Int]
     let testedReferencePosition: [Int]
@@ -37,8 +41,13 @@ public struct MirrorContext: Sendable {
         self.transform = transform
         let d = table.dimension
         scale = table.features.map { col in
-            let m = col.reduce(0, +) / Double(col.count)
-            let sd = (col.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(col.count)).squareRoot()
+            // Sequential sums, as reduce(0, +) would do them, without an N-element temporary.
+            var total = 0.0
+            for v in col { total += v }
+            let m = total / Double(col.count)
+            var squares = 0.0
+            for v in col { squares += (v - m) * (v - m) }
+            let sd = (squares / Double(col.count)).squareRoot()
             return sd > 0 ? sd : 1
         }
         predictor = LocalPolynomialPredictor(dimension: d)
@@ -58,40 +67,83 @@ public struct MirrorContext: Sendable {
         referenceLabels = refLabels
         let tree = KDTree(points: pts, dimension: d)
         self.tree = tree
+        let packed = tree.packedPoints()
+        packedPoints = packed
+        let packedRefLabels = tree.packedValues(refLabels)
+        packedLabels = packedRefLabels
         let tested = subset(table.count, Self.maxTested)
         self.tested = tested
-        var position = [Int: Int]()
-        for (r, i) in reference.enumerated() { position[i] = r }
-        let positions = tested.map { position[$0] ?? -1 }
+        // Position of each tested sample in the (sorted) reference list, or −1.
+        let positions = tested.map { i -> Int in
+            var lo = 0, hi = reference.count
+            while lo < hi { let mid = (lo + hi) / 2; if reference[mid] < i { lo = mid + 1 } else { hi = mid } }
+            return lo < reference.count && reference[lo] == i ? lo : -1
+        }
         testedReferencePosition = positions
         let predictor = self.predictor
         let scale = self.scale
         var looQueries: [Query?] = []
         looQueries.reserveCapacity(tested.count)
         let k = predictor.neighbourCount
-        for (t, i) in tested.enumerated() {
-            let q = (0..<d).map { table.features[$0][i] / scale[$0] }
-            looQueries.append(Self.query(q, excluding: positions[t], k: k, tree: tree, points: pts, labels: refLabels, predictor: predictor, referenceRadius: nil))
+        let looPoints = tested.map { i in (0..<d).map { table.features[$0][i] / scale[$0] } }
+        // Independent queries, answered concurrently in contiguous runs of the spatial order;
+        // each answer goes to its own slot, so the result does not depend on scheduling.
+        let spatial = Self.spatialOrder(looPoints)
+        let answers = UnsafeMutableBufferPointer<Query?>.allocate(capacity: tested.count)
+        answers.initialize(repeating: nil)
+        defer { answers.deallocate() }
+        let runs = max(1, min(8, tested.count / 256))
+        DispatchQueue.concurrentPerform(iterations: runs) { r in
+            for s in (r * spatial.count / runs)..<((r + 1) * spatial.count / runs) {
+                let t = spatial[s]
+                answers[t] = Self.query(looPoints[t], excluding: positions[t], k: k, tree: tree, points: packed, labels: packedRefLabels,
+                                        predictor: predictor, referenceRadius: nil)
+            }
         }
+        looQueries = Array(answers)
         loo = looQueries
+    }
+
+    /// Positions of `points` (empty ones last) sorted by the cell of a 32×…×32 grid over their
+    /// bounding box, cells in lexicographic order, ties by position: an order in which
+    /// successive neighbour queries stay close in space.
+    static func spatialOrder(_ points: [[Double]]) -> [Int] {
+        guard let d = points.first(where: { !$0.isEmpty })?.count else { return Array(points.indices) }
+        var lo = [Double](repeating: .infinity, count: d), hi = [Double](repeating: -.infinity, count: d)
+        for q in points where !q.isEmpty { for j in 0..<d { lo[j] = min(lo[j], q[j]); hi[j] = max(hi[j], q[j]) } }
+        let keys: [Int] = points.map { q in
+            guard !q.isEmpty else { return Int.max }
+            var key = 0
+            for j in 0..<d {
+                let width = hi[j] - lo[j]
+                let cell = width > 0 ? min(31, max(0, Int((q[j] - lo[j]) / width * 32))) : 0
+                key = key &* 32 &+ cell
+            }
+            return key
+        }
+        return points.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
     }
 
     /// A local prediction at q, or nil when q is not inside the data: the neighbourhood must be
     /// no wider than twice `referenceRadius` (when given) and its centroid within half a radius
     /// of q (otherwise the fit would extrapolate).
+    /// `points` and `labels` are the tree-ordered (packed) reference coordinates and labels.
     static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, points: [Double], labels: [Double],
                       predictor: LocalPolynomialPredictor, referenceRadius: Double?) -> Query? {
         let d = q.count
-        let nb = tree.nearest(q, k: k, excluding: excluding)
+        // Images whose neighbourhood would be too wide are refused below anyway: the search
+        // need not look beyond that width.
+        let reach = referenceRadius.map { 4 * $0 * $0 } ?? .infinity
+        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach, packed: points)
         guard nb.count == k, let last = nb.last else { return nil }
         let radius = last.distanceSquared.squareRoot()
         guard radius > 0 else { return nil }
         if let referenceRadius, radius > 2 * referenceRadius { return nil }
         var centroid = [Double](repeating: 0, count: d)
-        for n in nb { for j in 0..<d { centroid[j] += points[n.index * d + j] / Double(k) } }
+        for n in nb { for j in 0..<d { centroid[j] += points[n.position * d + j] / Double(k) } }
         let offset = zip(centroid, q).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
         guard offset <= 0.5 * radius else { return nil }
-        guard let p = predictor.predict(at: q, neighbours: nb.map { $0.index }, points: points, labels: labels, radius: radius) else { return nil }
+        guard let p = predictor.predict(at: q, neighbours: nb.map { $0.position }, points: points, labels: labels, radius: radius) else { return nil }
         return Query(prediction: p.value, varianceFactor: p.varianceFactor, radius: radius)
     }
 
@@ -170,18 +222,32 @@ public struct MirrorTest: Sendable {
         let k = context.predictor.neighbourCount
         var pairs: [MirrorPair] = []
         let matrices = operation.matrices
+        // Images first, then the neighbour queries in grid-cell order (neighbouring queries
+        // touch the same tree nodes and leaves: the search is bound by memory, not arithmetic),
+        // then the pairs in sample order. Each query is independent, so the order changes no result.
+        var images: [[Double]?] = []
+        var queries: [[Double]] = []
+        images.reserveCapacity(context.tested.count)
         for (t, i) in context.tested.enumerated() {
-            guard let loo = context.loo[t] else { continue }
+            guard context.loo[t] != nil else { images.append(nil); queries.append([]); continue }
             let g = matrices[t % matrices.count]
             let x = context.table.point(i)
             let u = zip(x, context.center).map { $0 - $1 }
             let gu = g * u
             let image = zip(context.center, gu).map { $0 + $1 }
-            let q = (0..<d).map { image[$0] / context.scale[$0] }
+            images.append(image)
+            queries.append((0..<d).map { image[$0] / context.scale[$0] })
+        }
+        var answers = [MirrorContext.Query?](repeating: nil, count: context.tested.count)
+        for t in MirrorContext.spatialOrder(queries) {
+            guard let loo = context.loo[t], images[t] != nil else { continue }
             // The sample itself is excluded: its own label must not predict its image.
-            guard let m = MirrorContext.query(q, excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
-                                              points: context.referencePoints, labels: context.referenceLabels,
-                                              predictor: context.predictor, referenceRadius: loo.radius) else { continue }
+            answers[t] = MirrorContext.query(queries[t], excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
+                                             points: context.packedPoints, labels: context.packedLabels,
+                                             predictor: context.predictor, referenceRadius: loo.radius)
+        }
+        for (t, i) in context.tested.enumerated() {
+            guard let loo = context.loo[t], let image = images[t], let m = answers[t] else { continue }
             let y = context.table.labels[i]
             let z = context.transform.apply(y)
             pairs.append(MirrorPair(

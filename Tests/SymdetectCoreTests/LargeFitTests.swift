@@ -1,0 +1,189 @@
+import XCTest
+@testable import SymdetectCore
+
+/// The large-design path (normal equations accumulated with BLAS-3, Cholesky, one refinement
+/// step), the nested-fit reuse and the k-d search: each checked against an independent answer —
+/// exact polynomial labels, the streaming Householder QR, and a brute-force neighbour scan.
+final class LargeFitTests: XCTestCase {
+    /// n·p² above the extended-precision limit, so `TaylorFitter.fit` takes the semi-normal path.
+    static func wellTable(rows: Int, noise: Double, seed: UInt64) -> SampleTable {
+        var rng = SeededGenerator(seed: seed)
+        var cols = [[Double]](repeating: [], count: 3)
+        var y: [Double] = []
+        for _ in 0..<rows {
+            let (a, b, c) = (rng.uniform(-2, 1), rng.uniform(-1, 3), rng.uniform(0.5, 1.5))
+            cols[0].append(a); cols[1].append(b); cols[2].append(c)
+            y.append(Self.exact(a, b, c) + noise * rng.nextGaussian())
+        }
+        return SampleTable(featureNames: ["x", "y", "z"], labelName: "V", features: cols, labels: y)
+    }
+
+    /// A quartic with known coefficients about the origin.
+    static func exact(_ a: Double, _ b: Double, _ c: Double) -> Double {
+        1.5 - 0.25 * a + 2 * b * b - 0.75 * a * b * c + 0.125 * c * c * c * c - 0.5 * a * a * b * c + 3e-3 * b * b * b
+    }
+
+    func testLargeFitRecoversAnExactQuarticToTwelveDigits() throws {
+        let table = Self.wellTable(rows: 30_000, noise: 0, seed: 11)
+        XCTAssertGreaterThan(30_000 * 35 * 35, ExtendedPrecisionLeastSquares.workLimit)
+        let fit = try TaylorFitter.fit(table, center: [0, 0, 0], order: 4)
+        let expected: [[Int]: Double] = [[0, 0, 0]: 1.5, [1, 0, 0]: -0.25, [0, 2, 0]: 2, [1, 1, 1]: -0.75,
+                                         [0, 0, 4]: 0.125, [2, 1, 1]: -0.5, [0, 3, 0]: 3e-3]
+        for (a, alpha) in fit.exponents.enumerated() {
+            let want = expected[alpha] ?? 0
+            XCTAssertEqual(fit.coefficients[a], want, accuracy: 1e-12 * 4, "coefficient of \(alpha)")
+        }
+        XCTAssertLessThan(fit.rmse, 1e-12)
+        XCTAssertEqual(fit.rank, 35)
+    }
+
+    func testSemiNormalEquationsAgreeWithHouseholderQR() throws {
+        // Noisy labels, off-centre expansion: the refined semi-normal solution and the streaming
+        // QR solution of the same least-squares problem agree to ~10 digits.
+        let table = Self.wellTable(rows: 25_000, noise: 0.01, seed: 12)
+        let center = [0.3, -0.2, 1.1]
+        NestedFitCache.shared.removeAll()
+        let fit = try TaylorFitter.fit(table, center: center, order: 4)
+        let exponents = MultiIndex.all(dimension: 3, order: 4)
+        let scale = TaylorFitter.coordinateScale(table, center)
+        let (r, qty) = try TaylorFitter.streamingQR(table, table.labels, center, scale, nil, MonomialEvaluator(exponents: exponents), exponents.count)
+        let qr = try TaylorFitter.EquilibratedDecomposition(r: r, qty: qty, rowCount: table.count)
+        for (a, alpha) in exponents.enumerated() {
+            var unscale = 1.0
+            for j in 0..<3 { unscale *= pow(scale[j], Double(alpha[j])) }
+            let reference = qr.beta[a] / unscale
+            XCTAssertEqual(fit.coefficients[a], reference, accuracy: 1e-9 * max(1, abs(reference)), "coefficient of \(alpha)")
+        }
+        XCTAssertEqual(fit.conditionNumber, qr.conditionNumber, accuracy: 1e-6 * qr.conditionNumber)
+        // Residuals and leverages from the blocked pass match their definitions.
+        for i in stride(from: 0, to: table.count, by: 997) {
+            XCTAssertEqual(fit.residuals[i], table.labels[i] - fit.value(at: table.point(i)), accuracy: 1e-12)
+            XCTAssert(fit.leverages[i] > 0 && fit.leverages[i] < 1)
+        }
+        let leverageSum = fit.leverages.reduce(0, +)
+        XCTAssertEqual(leverageSum, 35, accuracy: 1e-8, "trace of the hat matrix = number of parameters")
+    }
+
+    func testLargeFitIsBitwiseReproducible() throws {
+        let table = Self.wellTable(rows: 40_000, noise: 0.05, seed: 13)
+        NestedFitCache.shared.removeAll()
+        let a = try TaylorFitter.fit(table, center: [0.1, 0.2, 0.9], order: 5)
+        NestedFitCache.shared.removeAll()
+        let b = try TaylorFitter.fit(table, center: [0.1, 0.2, 0.9], order: 5)
+        XCTAssertEqual(a.coefficients, b.coefficients)
+        XCTAssertEqual(a.residuals, b.residuals)
+        XCTAssertEqual(a.leverages, b.leverages)
+        XCTAssertEqual(a.covariance, b.covariance)
+    }
+
+    func testNestedFitsFromOneAccumulationMatchSeparateFits() throws {
+        let table = Self.wellTable(rows: 30_000, noise: 0.02, seed: 14)
+        let center = [0.0, 1.0, 1.0]
+        NestedFitCache.shared.removeAll()
+        let separate = try (4...6).map { try TaylorFitter.fit(table, center: center, order: $0) }
+        NestedFitCache.shared.removeAll()
+        TaylorFitter.prepareNestedFits(table, center: center, upToOrder: 6)
+        let nested = try (4...6).map { try TaylorFitter.fit(table, center: center, order: $0) }
+        for (s, n) in zip(separate, nested) {
+            XCTAssertEqual(s.order, n.order)
+            for a in 0..<s.parameterCount {
+                XCTAssertEqual(n.coefficients[a], s.coefficients[a], accuracy: 1e-9 * max(1, abs(s.coefficients[a])))
+            }
+            XCTAssertEqual(n.rmse, s.rmse, accuracy: 1e-12 * s.rmse)
+        }
+        // Asked again, the fit is returned, not refitted.
+        let again = try TaylorFitter.fit(table, center: center, order: 5)
+        XCTAssertEqual(again.coefficients, nested[1].coefficients)
+        NestedFitCache.shared.removeAll()
+    }
+
+    func testOffCentreOrderSixFitReachesTheLeastSquaresMinimum() throws {
+        // A density over a box expanded about a corner (scaled coordinates in [−1, 0.16]):
+        // κ ≈ 1e4 after equilibration. GSL's Jacobi SVD once returned a non-orthonormal U here
+        // and a fit 2× worse than the least-squares minimum; the minimum is checked against the
+        // back-substituted QR solution R β = Qᵀy of the same problem.
+        var rng = SeededGenerator(seed: 31)
+        var cols = [[Double]](repeating: [], count: 3)
+        var y: [Double] = []
+        for _ in 0..<20_000 {
+            let (a, b, c) = (rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1))
+            cols[0].append(a); cols[1].append(b); cols[2].append(c)
+            y.append(exp(-3 * (a * a + b * b + 2 * c * c) - 0.4 * c * c * c + 0.3 * (a * a + b * b) * c))
+        }
+        let table = SampleTable(featureNames: ["x", "y", "z"], labelName: "rho", features: cols, labels: y)
+        let center = [0.728126, 0.724684, -0.766333]
+        NestedFitCache.shared.removeAll()
+        let fit = try TaylorFitter.fit(table, center: center, order: 6)
+        let exponents = MultiIndex.all(dimension: 3, order: 6)
+        let p = exponents.count
+        let scale = TaylorFitter.coordinateScale(table, center)
+        let (r, qty) = try TaylorFitter.streamingQR(table, y, center, scale, nil, MonomialEvaluator(exponents: exponents), p)
+        var beta = [Double](repeating: 0, count: p)
+        for i in stride(from: p - 1, through: 0, by: -1) {
+            var s = qty[i]
+            for j in (i + 1)..<max(i + 1, p) { s -= r[i, j] * beta[j] }
+            beta[i] = s / r[i, i]
+        }
+        let evaluator = MonomialEvaluator(exponents: exponents)
+        var rss = 0.0
+        for i in 0..<table.count {
+            let v = (0..<3).map { (table.features[$0][i] - center[$0]) / scale[$0] }
+            let e = y[i] - zip(evaluator.evaluate(v), beta).map { $0 * $1 }.reduce(0, +)
+            rss += e * e
+        }
+        let reference = (rss / Double(table.count)).squareRoot()
+        XCTAssertEqual(fit.rmse, reference, accuracy: 1e-7 * reference)
+        XCTAssertEqual(fit.rank, p)
+        NestedFitCache.shared.removeAll()
+    }
+
+    func testNeighbourSearchMatchesBruteForce() {
+        var rng = SeededGenerator(seed: 21)
+        let d = 3, n = 3000
+        var pts: [Double] = []
+        for i in 0..<n {
+            // Coarse values give many equal distances: ties must be broken by index.
+            if i % 10 == 0, i > 0 { pts += pts[((i - 7) * d)..<((i - 7) * d + d)]; continue }
+            for _ in 0..<d { pts.append((rng.uniform(-1, 1) * 8).rounded() / 8) }
+        }
+        let tree = KDTree(points: pts, dimension: d)
+        let packed = tree.packedPoints()
+        for trial in 0..<300 {
+            let q = (0..<d).map { _ in (rng.uniform(-1.3, 1.3) * 16).rounded() / 16 }
+            let k = [1, 5, 22][trial % 3]
+            let excluded = trial % 4 == 0 ? Int(rng.next() % UInt64(n)) : -1
+            var all: [(index: Int, distanceSquared: Double)] = []
+            for i in 0..<n where i != excluded {
+                var s = 0.0
+                for j in 0..<d { let t = pts[i * d + j] - q[j]; s += t * t }
+                all.append((i, s))
+            }
+            all.sort { $0.distanceSquared < $1.distanceSquared || ($0.distanceSquared == $1.distanceSquared && $0.index < $1.index) }
+            let brute = Array(all.prefix(k))
+            let fast = tree.nearestNeighbours(q, k: k, excluding: excluded, packed: packed)
+            let recursive = tree.nearest(q, k: k, excluding: excluded)
+            XCTAssertEqual(fast.map { $0.index }, brute.map { $0.index }, "trial \(trial)")
+            XCTAssertEqual(fast.map { $0.distanceSquared }, brute.map { $0.distanceSquared }, "trial \(trial)")
+            XCTAssertEqual(recursive.map { $0.index }, brute.map { $0.index }, "trial \(trial)")
+            // Bounded search: exact whenever the k-th distance is within the bound.
+            let limit = brute.last!.distanceSquared * (trial % 2 == 0 ? 1.0 : 0.5)
+            let bounded = tree.nearestNeighbours(q, k: k, excluding: excluded, within: limit, packed: packed)
+            if let last = bounded.last, bounded.count == k, last.distanceSquared <= limit {
+                XCTAssertEqual(bounded.map { $0.index }, brute.map { $0.index }, "bounded trial \(trial)")
+            } else {
+                XCTAssertGreaterThan(brute.last!.distanceSquared, limit, "bounded trial \(trial)")
+            }
+        }
+    }
+
+    func testShuffledSubsetIsSharedAndStable() {
+        let a = ErrorFloorEstimator.sampleIndices(123_457, seed: 99)
+        let b = ErrorFloorEstimator.sampleIndices(123_457, seed: 99)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(a.count, ErrorFloorEstimator.maxSamples)
+        var rng = SeededGenerator(seed: 99)
+        var all = Array(0..<123_457)
+        rng.shuffle(&all)
+        XCTAssertEqual(a, Array(all.prefix(ErrorFloorEstimator.maxSamples)).sorted())
+    }
+}
