@@ -88,12 +88,23 @@ public enum FitPipeline {
 
         let initial = try TaylorFitter.fit(table, labels: y, center: start, order: order, radius: configuration.radius)
         var fit = initial
+        var determined = configuration.center == .auto ? try Self.determinedDirections(initial) : []
         var iterations = 0
         var converged = true
         var refinementRadius: Double?
         var fallback: CenterFallback?
         if configuration.center == .auto {
-            (fit, iterations, converged) = try searchStationaryPoint(table, labels: y, initial: fit, radius: configuration.radius)
+            // Which directions are flat is judged where the Hessian is evaluated: away from the
+            // stationary point a rigid rotation has curvature (the forces turn with it). So the
+            // set is judged again at the point found, and the search repeated if it changed.
+            for _ in 0..<3 {
+                let (found, steps, ok) = try searchStationaryPoint(table, labels: y, initial: fit, radius: configuration.radius,
+                                                                    determined: determined)
+                fit = found; iterations += steps; converged = ok
+                let again = try Self.determinedDirections(fit)
+                if !ok || again.count == determined.count { break }
+                determined = again
+            }
             if !converged { warnings.append(.searchNotConverged(iterations: iterations)) }
             if converged, configuration.radius == nil, misfitIsSignificant(table, labels: y, fit: fit),
                let local = try localRefinement(table, labels: y, around: fit) {
@@ -125,10 +136,16 @@ public enum FitPipeline {
         let inside = table.contains(fit.center)
         if !inside { warnings.append(.centerOutsideData(center: fit.center)) }
         let gradNorm = constants.gradient.map { $0 * $0 }.reduce(0, +).squareRoot()
-        let flat = configuration.center == .auto ? hessian.eigenvalues.indices.filter { k in
-            !Self.isDetermined(hessian, k, fit: fit)
-        } : []
-        let determinedKind = StationaryKind(eigenvalues: hessian.eigenvalues.indices.filter { !flat.contains($0) }.map { hessian.eigenvalues[$0] })
+        // The nature of the stationary point along the directions the search moved in (those
+        // the data determine at the start): the eigenvalues of VᵀHV.
+        let flatCount = configuration.center == .auto ? d - determined.count : 0
+        var projected = Matrix(rows: determined.count, columns: determined.count)
+        for (a, va) in determined.enumerated() {
+            let hv = constants.hessian * va
+            for (b, vb) in determined.enumerated() { projected[b, a] = zip(vb, hv).map { $0 * $1 }.reduce(0, +) }
+        }
+        let determinedKind = determined.isEmpty ? hessian.kind
+            : StationaryKind(eigenvalues: try SymmetricEigenDecomposition(projected).eigenvalues)
         let kind: CenterKind
         switch configuration.center {
         case .auto:
@@ -140,7 +157,7 @@ public enum FitPipeline {
         }
         let report = CenterReport(choice: configuration.center, kind: kind, iterations: iterations,
                                   gradientNorm: gradNorm, converged: converged, insideData: inside,
-                                  refinementRadius: refinementRadius, flatDirections: flat.count)
+                                  refinementRadius: refinementRadius, flatDirections: flatCount)
         return FitOutcome(fit: fit, forceConstants: constants, hessian: hessian, center: report,
                           orderSelection: selection, warnings: fit.warnings + warnings)
     }
@@ -302,38 +319,57 @@ public enum FitPipeline {
     /// until the centre moves less than 1e-9 of the data's extent. Without locality weights the
     /// refit reproduces the same polynomial (the monomial space is translation invariant), so the
     /// outer loop ends after one refit; with `--radius` the weights move with the centre.
-    static func searchStationaryPoint(_ table: SampleTable, labels: [Double], initial: TaylorFit, radius: Double?) throws -> (TaylorFit, Int, Bool) {
+    static func searchStationaryPoint(_ table: SampleTable, labels: [Double], initial: TaylorFit, radius: Double?,
+                                      determined given: [[Double]]? = nil) throws -> (TaylorFit, Int, Bool) {
         let d = table.dimension
         let extent = (0..<d).map { j -> Double in
             let c = table.features[j]; return max(c.max()! - c.min()!, .leastNormalMagnitude)
         }
         let diameter = extent.map { $0 * $0 }.reduce(0, +).squareRoot()
-        let mean = table.features.map { $0.reduce(0, +) / Double(max($0.count, 1)) }
+        // The directions the data determine, fixed once from the Hessian at the start: the
+        // search moves in that subspace only (a Newton step in the subspace, with the projected
+        // gradient and Hessian); along the flat directions the centre is set to the mean of the
+        // samples once and stays there.
+        let determined = try given ?? determinedDirections(initial)
         var fit = initial
+        var x0 = initial.center
+        if determined.count < d {
+            let mean = table.features.map { $0.reduce(0, +) / Double(max($0.count, 1)) }
+            // x0 ← x0 + (I − V Vᵀ)(mean − x0)
+            var toMean = (0..<d).map { mean[$0] - x0[$0] }
+            for v in determined {
+                let along = (0..<d).reduce(0.0) { $0 + v[$1] * toMean[$1] }
+                for i in 0..<d { toMean[i] -= v[i] * along }
+            }
+            for i in 0..<d { x0[i] += toMean[i] }
+            fit = try fit.recentered(at: x0) ?? TaylorFitter.fit(table, labels: labels, center: x0, order: fit.order, radius: radius)
+        }
+        let m = determined.count
+        func projectedGradient(_ g: [Double]) -> [Double] {
+            determined.map { v in (0..<d).reduce(0.0) { $0 + v[$1] * g[$1] } }
+        }
         var total = 0
         for _ in 0..<20 {
             var x = fit.center
             var moved = false
-            for _ in 0..<100 {
+            for _ in 0..<100 where m > 0 {
                 total += 1
-                let g = fit.polynomial.gradient(at: x)
+                let gd = projectedGradient(fit.polynomial.gradient(at: x))
                 let h = fit.polynomial.hessian(at: x)
-                let eig = try SymmetricEigenDecomposition(h)
-                let big = eig.eigenvalues.map(abs).max() ?? 0
-                var step = [Double](repeating: 0, count: d)
-                for k in 0..<d {
-                    let v = (0..<d).map { eig.eigenvectors[$0, k] }
-                    let determined = abs(eig.eigenvalues[k]) > 1e-10 * big
-                        && abs(eig.eigenvalues[k]) >= eigenvalueSignificance * eigenvalueStandardError(fit, direction: v)
-                    guard determined else {
-                        let toMean = (0..<d).reduce(0.0) { $0 + v[$1] * (mean[$1] - x[$1]) }
-                        for i in 0..<d { step[i] += v[i] * toMean }
-                        continue
-                    }
-                    var proj = 0.0
-                    for i in 0..<d { proj += eig.eigenvectors[i, k] * g[i] }
-                    for i in 0..<d { step[i] -= eig.eigenvectors[i, k] * proj / eig.eigenvalues[k] }
+                var hd = Matrix(rows: m, columns: m)
+                for a in 0..<m {
+                    let hv = h * determined[a]
+                    for b in 0..<m { hd[b, a] = (0..<d).reduce(0.0) { $0 + determined[b][$1] * hv[$1] } }
                 }
+                let eig = try SymmetricEigenDecomposition(hd)
+                let big = eig.eigenvalues.map(abs).max() ?? 0
+                var t = [Double](repeating: 0, count: m)
+                for k in 0..<m where abs(eig.eigenvalues[k]) > 1e-10 * big {
+                    var proj = 0.0
+                    for i in 0..<m { proj += eig.eigenvectors[i, k] * gd[i] }
+                    for i in 0..<m { t[i] -= eig.eigenvectors[i, k] * proj / eig.eigenvalues[k] }
+                }
+                var step = (0..<d).map { i in (0..<m).reduce(0.0) { $0 + determined[$1][i] * t[$1] } }
                 var length = step.map { $0 * $0 }.reduce(0, +).squareRoot()
                 if length > 0.5 * diameter {
                     step = step.map { $0 * 0.5 * diameter / length }
@@ -349,24 +385,23 @@ public enum FitPipeline {
             fit = try fit.recentered(at: x) ?? TaylorFitter.fit(table, labels: labels, center: x, order: fit.order, radius: radius)
             if !moved || shift < 1e-9 {
                 // Converged where the gradient vanishes along the determined directions.
-                let constants = ForceConstants(fit)
-                var g = constants.gradient
-                let eig = try SymmetricEigenDecomposition(constants.hessian)
-                let big = eig.eigenvalues.map(abs).max() ?? 0
-                for k in 0..<d {
-                    let v = (0..<d).map { eig.eigenvectors[$0, k] }
-                    let determined = abs(eig.eigenvalues[k]) > 1e-10 * big
-                        && abs(eig.eigenvalues[k]) >= eigenvalueSignificance * eigenvalueStandardError(fit, direction: v)
-                    if !determined {
-                        let along = (0..<d).reduce(0.0) { $0 + v[$1] * g[$1] }
-                        for i in 0..<d { g[i] -= v[i] * along }
-                    }
-                }
-                let scaleG = g.indices.map { abs(g[$0]) * extent[$0] }.max() ?? 0
+                let g = ForceConstants(fit).gradient
+                let gd = projectedGradient(g)
+                var along = [Double](repeating: 0, count: d)
+                for (k, v) in determined.enumerated() { for i in 0..<d { along[i] += v[i] * gd[k] } }
+                let scaleG = along.indices.map { abs(along[$0]) * extent[$0] }.max() ?? 0
                 let ySpread = (labels.max()! - labels.min()!)
                 return (fit, total, scaleG <= 1e-6 * max(ySpread, .leastNormalMagnitude))
             }
         }
         return (fit, total, false)
+    }
+
+    /// Unit eigenvectors of the fit's Hessian at its centre whose eigenvalues the data determine
+    /// (see `eigenvalueSignificance`), in ascending order of eigenvalue.
+    static func determinedDirections(_ fit: TaylorFit) throws -> [[Double]] {
+        let h = try HessianAnalysis(hessian: ForceConstants(fit).hessian)
+        return h.eigenvalues.indices.filter { isDetermined(h, $0, fit: fit) }
+            .map { k in (0..<fit.dimension).map { h.eigenvectors[$0, k] } }
     }
 }
