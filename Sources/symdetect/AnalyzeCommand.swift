@@ -41,6 +41,9 @@ struct AnalyzeCommand: ParsableCommand {
     @OptionGroup(title: "Input")
     var input: InputOptions
 
+    @OptionGroup(title: "Molecules")
+    var moleculeOptions: MoleculeOptions
+
     @OptionGroup(title: "Taylor model")
     var model: FitOptions
 
@@ -77,7 +80,12 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try input.readTable()
+        let molecular = moleculeOptions.isMolecular(input)
+        if !molecular, let unused = moleculeOptions.givenMolecularOnly.first {
+            throw CommandFailure("\(unused) applies to molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
+        }
+        let molecule = molecular ? try moleculeOptions.readMolecule(input) : nil
+        let table = try molecule?.table ?? input.readTable()
         try analysis.operationOptions.check(names: table.featureNames)
         let configuration = try analysisConfiguration()
 
@@ -85,7 +93,11 @@ struct AnalyzeCommand: ParsableCommand {
         var result: AnalysisResult!
         do {
             try CommandFailure.inFile(input.data) {
-                result = try Analyzer.run(table, configuration) { stage in status.show(Wording.progress(stage)) }
+                if let molecule {
+                    result = try Analyzer.run(molecule, configuration) { stage in status.show(Wording.progress(stage)) }
+                } else {
+                    result = try Analyzer.run(table, configuration) { stage in status.show(Wording.progress(stage)) }
+                }
             }
         } catch let error as OperationSyntaxError {
             status.finish()
@@ -104,10 +116,11 @@ struct AnalyzeCommand: ParsableCommand {
         let path = reportPath
         let reportURL = URL(fileURLWithPath: path)
         let stem = (reportURL.lastPathComponent as NSString).deletingPathExtension
-        let context = ReportContext(
+        var context = ReportContext(
             inputPath: input.data, inputSHA256: digest, toolVersion: Symdetect.configuration.version,
-            units: analysis.trimmedUnits, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand,
+            units: analysis.trimmedUnits ?? molecule?.summary.energyUnit.rawValue, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand,
             augmentOptions: passthroughArguments, learningCurvePath: analysis.slope == nil ? analysis.learningCurve : nil)
+        context.augmentable = molecule == nil
         let rendered = AnalysisReport.render(result, context: context)
         let document = AnalysisDocument(
             result: result, input: InputSection(path: input.data, table: table),
@@ -167,7 +180,7 @@ struct AnalyzeCommand: ParsableCommand {
     /// `symdetect analyze DATA [options]` without the output paths (which do not change the
     /// content), quoted for a POSIX shell.
     var reproduceCommand: String {
-        (["symdetect", "analyze", input.data] + passthroughArguments + analysis.arguments)
+        (["symdetect", "analyze", input.data] + moleculeOptions.arguments + passthroughArguments + analysis.arguments)
             .map(Shell.quote).joined(separator: " ")
     }
 
