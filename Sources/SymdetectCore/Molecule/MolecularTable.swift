@@ -64,8 +64,9 @@ public struct MolecularSummary: Sendable {
     public let orderOnModes: Int
     /// The operations in the point group's order (identity first).
     public let operations: [PointGroupOperationSummary]
-    /// Equilibrium geometry in Å, centre of mass at the origin, in the Eckart frame of the
-    /// lowest-energy frame (exactly symmetric under the operations, to rounding).
+    /// Equilibrium geometry in Å (exactly symmetric under the operations, to rounding), centre of
+    /// mass at the origin, in its principal axes of inertia (x the smallest moment, a right-handed
+    /// frame; axes of equal moments are any orthonormal pair of their plane).
     public let equilibrium: [[Double]]
     /// Harmonic wavenumbers, cm⁻¹, ascending (mode k is q(k+1)).
     public let modes: [ModeSymmetry]
@@ -233,7 +234,10 @@ public struct MolecularTable: Sendable {
                          characters: summaries.map { degenerate[k] ? nil : Int($0.actionOnModes[k, k].rounded()) },
                          isDegenerate: degenerate[k])
         }
-        let equilibrium = (0..<n).map { i in (0..<3).map { basis.reference.positions[3 * i + $0] * toAngstrom } }
+        let axes = basis.inertia.principalAxes
+        let equilibrium = (0..<n).map { i in
+            (0..<3).map { a in (0..<3).reduce(0.0) { $0 + axes[$1, a] * basis.reference.positions[3 * i + $1] } * toAngstrom }
+        }
 
         operations = tested
         self.modes = modes
