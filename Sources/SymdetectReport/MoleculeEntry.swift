@@ -8,6 +8,12 @@ public struct MoleculeEntry: Codable, NullEncoded, Sendable, Equatable {
         public var name: String
         public var order: Int?
         public var orderOnModes: Int
+
+        public init(name: String, order: Int?, orderOnModes: Int) {
+            self.name = name
+            self.order = order
+            self.orderOnModes = orderOnModes
+        }
     }
 
     /// One point-group operation: its name, its matrix on q1 … qn, and the tested operation
