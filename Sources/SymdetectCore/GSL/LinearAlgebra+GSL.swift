@@ -12,18 +12,63 @@ public struct SingularValueDecomposition: Sendable {
     /// One-sided Jacobi SVD (`gsl_linalg_SV_decomp_jacobi`): slower than Golub–Reinsch but
     /// computes small singular values to high *relative* accuracy, which is what rank and
     /// condition-number diagnostics of polynomial designs need.
+    ///
+    /// GSL can return from its sweeps with success while the columns of A·V are not yet
+    /// mutually orthogonal (seen on 210 × 210 triangular factors of quartic designs in six
+    /// coordinates: ‖UᵀU − I‖ ≈ 0.3, which silently ruins a least-squares solution built on Uᵀ).
+    /// The result is therefore checked: while ‖UᵀU − I‖_max exceeds `orthogonalityTolerance`,
+    /// the sweeps are restarted on A·V = UΣ (whose SVD U′Σ′V′ᵀ gives A = U′Σ′(VV′)ᵀ), at most
+    /// `maximumRestarts` times; a decomposition that still fails throws. A converged first pass
+    /// is returned unchanged.
     public init(_ a: Matrix) throws {
         guard a.rows >= a.columns, a.columns > 0 else {
             throw GSLError(function: "gsl_linalg_SV_decomp_jacobi", reason: "needs rows ≥ columns > 0, got \(a.rows)x\(a.columns)")
         }
         try GSLRuntime.requireFinite(a.storage, "gsl_linalg_SV_decomp_jacobi")
-        let ua = try GSLMatrixOwner(a)
-        let vv = try GSLMatrixOwner(rows: a.columns, columns: a.columns)
-        let s = try GSLVectorOwner(count: a.columns)
-        try GSLRuntime.check(gsl_linalg_SV_decomp_jacobi(ua.pointer, vv.pointer, s.pointer), "gsl_linalg_SV_decomp_jacobi")
-        u = ua.matrix
-        v = vv.matrix
-        singularValues = s.array
+        let n = a.columns
+        let tolerance = max(Self.orthogonalityTolerance, 100 * Double(a.rows) * Double.ulpOfOne)
+        var current = a
+        var vTotal: Matrix?
+        for attempt in 0...Self.maximumRestarts {
+            let ua = try GSLMatrixOwner(current)
+            let vv = try GSLMatrixOwner(rows: n, columns: n)
+            let s = try GSLVectorOwner(count: n)
+            try GSLRuntime.check(gsl_linalg_SV_decomp_jacobi(ua.pointer, vv.pointer, s.pointer), "gsl_linalg_SV_decomp_jacobi")
+            let uNow = ua.matrix, sNow = s.array
+            let vNow = vTotal.map { $0 * vv.matrix } ?? vv.matrix
+            if Self.orthonormalityError(uNow, singularValues: sNow) <= tolerance {
+                u = uNow
+                v = vNow
+                singularValues = sNow
+                return
+            }
+            guard attempt < Self.maximumRestarts else { break }
+            // A·V = U Σ: the columns to orthogonalise further.
+            var next = uNow
+            for i in 0..<next.rows { for k in 0..<n { next[i, k] *= sNow[k] } }
+            current = next
+            vTotal = vNow
+        }
+        throw GSLError(function: "gsl_linalg_SV_decomp_jacobi",
+                       reason: "the left singular vectors are not orthonormal after \(Self.maximumRestarts) restarts")
+    }
+
+    /// Largest ‖UᵀU − I‖ entry accepted (raised to 100·m·ε for tall matrices).
+    static let orthogonalityTolerance = 1e-10
+    static let maximumRestarts = 8
+
+    /// max |UᵀU − I| over the columns of non-zero singular values (a zero one has no direction).
+    static func orthonormalityError(_ u: Matrix, singularValues: [Double]) -> Double {
+        let kept = singularValues.indices.filter { singularValues[$0] > 0 }
+        var worst = 0.0
+        for (x, i) in kept.enumerated() {
+            for j in kept[x...] {
+                var dot = 0.0
+                for r in 0..<u.rows { dot += u[r, i] * u[r, j] }
+                worst = max(worst, abs(dot - (i == j ? 1 : 0)))
+            }
+        }
+        return worst
     }
 }
 
