@@ -167,6 +167,8 @@ public struct Wording: Sendable {
         switch w {
         case let .orderLowered(requested, used, frames, coefficients):
             return "order \(requested) needs \(2 * coefficients) frames (2 per coefficient) and there are \(frames): the Taylor models use order \(used)"
+        case .stationaryPointNotFound:
+            return "the fitted energy has no stationary point among the frames: the lowest-energy frame is taken as the equilibrium structure"
         }
     }
 

@@ -145,6 +145,29 @@ final class MolecularPipelineTests: XCTestCase {
         }
     }
 
+    /// Ammonia (`examples/ammonia.extxyz`, 600 RHF/6-31G* frames): C3v of order 6 acts on its six
+    /// modes faithfully; the E pairs come out degenerate, each operation acts orthogonally on q,
+    /// and the wavenumbers agree with PySCF's within 0.5 %.
+    func testAmmoniaC3vWithDegenerateModes() throws {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "ammonia_pyscf_reference", withExtension: "json", subdirectory: "Fixtures"))
+        let ref = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+        let ammonia = try MolecularTable(frames: try ExtendedXYZReader.read(path: Self.example("ammonia.extxyz")))
+        let s = ammonia.summary
+        XCTAssertEqual(s.pointGroupName, "C3v")
+        XCTAssertEqual(s.pointGroupOrder, 6)
+        XCTAssertEqual(s.orderOnModes, ref.pointGroup.orderOfActionOnQ)
+        XCTAssertEqual(ammonia.operations.count, 5, "every non-identity operation acts on q in its own way")
+        for (got, want) in zip(s.frequencies, ref.harmonic.wavenumbers_cm) {
+            XCTAssertLessThan(abs(got - want) / want, 0.005, "harmonic wavenumber \(got) vs PySCF \(want) cm⁻¹")
+        }
+        XCTAssertEqual(s.modes.map(\.isDegenerate), [false, true, true, false, true, true])
+        XCTAssertEqual(s.modes[0].characters, [1, 1, 1, 1, 1, 1], "the umbrella mode is totally symmetric")
+        for op in s.operations {
+            let g = op.actionOnModes
+            XCTAssertLessThan((g * g.transposed).maxAbsDifference(.identity(6)), 1e-9, op.name)
+        }
+    }
+
     func testHillFormula() {
         XCTAssertEqual(MolecularTable.hillFormula(["O", "H", "H"]), "H2O")
         XCTAssertEqual(MolecularTable.hillFormula(["H", "C", "H", "H", "H"]), "CH4")

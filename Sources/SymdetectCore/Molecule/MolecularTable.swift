@@ -22,6 +22,9 @@ public enum MoleculeWarning: Sendable, Equatable {
     /// The frames support at most order `used` (at least 2 frames per coefficient): `requested`
     /// was lowered to it. `coefficients` is the coefficient count of order `requested`.
     case orderLowered(requested: Int, used: Int, frames: Int, coefficients: Int)
+    /// The fitted energy has no stationary point among the frames: the lowest-energy frame
+    /// serves as the equilibrium structure.
+    case stationaryPointNotFound
 }
 
 /// One operation of the point group and what it does to the normal modes.
@@ -149,7 +152,6 @@ public struct MolecularTable: Sendable {
             warnings.append(.orderLowered(requested: options.order, used: order, frames: frames.frameCount,
                                           coefficients: MultiIndex.count(dimension: count, order: options.order)))
         }
-        let fitConfiguration = FitConfiguration(center: .auto, order: .fixed(order))
         let sNames = (1...count).map { "s\($0)" }
         func coordinates(_ basis: VibrationalBasis) throws -> SampleTable {
             var columns = [[Double]](repeating: [Double](repeating: 0, count: frames.frameCount), count: count)
@@ -161,8 +163,8 @@ public struct MolecularTable: Sendable {
         }
 
         // 2. The stationary point in the coordinates of the first reference.
-        let firstFit = try FitPipeline.run(try coordinates(firstBasis), fitConfiguration)
-        let firstEquilibrium = try firstBasis.cartesian(from: firstFit.fit.center)
+        let firstFit = try Self.stationaryFit(try coordinates(firstBasis), order: order, warnings: &warnings)
+        let firstEquilibrium = try firstBasis.cartesian(from: firstFit.center)
 
         // 3. The point group of that structure; its symmetric average is the new reference.
         let toAngstrom = options.lengthUnit.convert(1, to: .angstrom)
@@ -174,14 +176,14 @@ public struct MolecularTable: Sendable {
         let basis = try VibrationalBasis(reference: try EckartReference(positions: symmetric, masses: masses))
         guard !basis.isLinear, basis.count == count else { throw MoleculeError.linearMolecule(formula: formula) }
         let sTable = try coordinates(basis)
-        let fit = try FitPipeline.run(sTable, fitConfiguration)
+        let fit = try Self.stationaryFit(sTable, order: order, warnings: &warnings)
 
         // 4. The group on s, the symmetrised Hessian, the modes.
         let b = basis.vectors
         let actionsOnS = group.operations.map { b.transposed * $0.displacementAction() * b }
         var hessian = Matrix(rows: count, columns: count)
         for g in actionsOnS {
-            let term = g * fit.forceConstants.hessian * g.transposed
+            let term = g * ForceConstants(fit).hessian * g.transposed
             for i in 0..<count { for j in 0..<count { hessian[i, j] += term[i, j] / Double(actionsOnS.count) } }
         }
         let modes = try NormalModes(vibrationalHessian: hessian, basis: basis,
@@ -242,13 +244,32 @@ public struct MolecularTable: Sendable {
         operations = tested
         self.modes = modes
         pointGroup = group
-        stationaryPoint = fit.fit.center
+        stationaryPoint = fit.center
         summary = MolecularSummary(
             formula: formula, atoms: frames.species, masses: masses, pointGroupName: group.name,
             pointGroupOrder: group.order, orderOnModes: distinct.count, operations: summaries,
             equilibrium: equilibrium, modes: modeSymmetries, energyUnit: options.energyUnit,
             lengthUnit: options.lengthUnit, symmetryTolerance: options.symmetryTolerance, fitOrder: order,
             frameCount: frames.frameCount, warnings: warnings)
+    }
+
+    /// The Taylor model of E(s) expanded about its stationary point: the fit about the
+    /// lowest-energy frame, then Newton steps on it (`FitPipeline.searchStationaryPoint`, along
+    /// the directions the data determine). Unlike `FitPipeline.run` there is no misfit test and
+    /// no locality-weighted refinement of the centre: each needs a fit one order higher (462
+    /// coefficients for a quartic in six coordinates), and the centre only fixes the reference
+    /// structure, about which E is refitted; the analysis of the table in q refines its own
+    /// centre. A search that fails or leaves the frames falls back to the lowest-energy frame,
+    /// with a warning.
+    static func stationaryFit(_ table: SampleTable, order: Int, warnings: inout [MoleculeWarning]) throws -> TaylorFit {
+        let lowest = table.labels.indices.min { table.labels[$0] < table.labels[$1] }!
+        let initial = try TaylorFitter.fit(table, labels: table.labels, center: table.point(lowest), order: order, radius: nil)
+        let (fit, _, converged) = try FitPipeline.searchStationaryPoint(table, labels: table.labels, initial: initial, radius: nil)
+        guard converged, table.contains(fit.center) else {
+            if !warnings.contains(.stationaryPointNotFound) { warnings.append(.stationaryPointNotFound) }
+            return initial
+        }
+        return fit
     }
 
     /// Entries within `cleanTolerance` of 0 or ±1 set to those values.
