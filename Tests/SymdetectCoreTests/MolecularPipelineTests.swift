@@ -80,14 +80,18 @@ final class MolecularPipelineTests: XCTestCase {
         }
     }
 
-    /// The same frames with the atoms listed in another order (H, O, H) give the same
-    /// frequencies and point group.
-    func testAtomOrderDoesNotChangeFrequenciesOrPointGroup() throws {
+    /// The same frames with the atoms listed in another order (H, O, H), each frame moved by a
+    /// further random rotation and translation, give the same frequencies and point group.
+    func testAtomOrderAndRigidMotionsDoNotChangeFrequenciesOrPointGroup() throws {
         let frames = try ExtendedXYZReader.read(path: Self.example("water.extxyz"))
         let order = [1, 0, 2]
+        var rng = SeededGenerator(seed: 11)
         var positions: [Double] = []
         for f in 0..<frames.frameCount {
-            for a in order { let p = frames.position(frame: f, atom: a); positions += [p.x, p.y, p.z] }
+            var frame: [Double] = []
+            for a in order { let p = frames.position(frame: f, atom: a); frame += [p.x, p.y, p.z] }
+            let rotation = MoleculeFixtures.randomRotation(&rng)
+            positions += MoleculeFixtures.move(frame, rotation: rotation, translation: (0..<3).map { _ in rng.uniform(-5, 5) })
         }
         let permuted = MolecularFrames(species: order.map { frames.species[$0] }, positions: positions,
                                        energies: frames.energies, labelKey: frames.labelKey)
