@@ -80,6 +80,21 @@ final class MolecularPipelineTests: XCTestCase {
         }
     }
 
+    /// `dipole_x` (Debye, x in the Eckart frame of the equilibrium) changes sign under the
+    /// operations that flip the antisymmetric stretch: analysed as the label, with the modes from
+    /// the energies, that operation must come out absent.
+    func testDipoleComponentIsNotInvariantUnderThePointGroup() throws {
+        let frames = try ExtendedXYZReader.read(path: Self.example("water.extxyz"))
+        let dipole = try frames.extraInfo.map { info in
+            try XCTUnwrap(info.first { $0.key == "dipole_x" }.flatMap { Double($0.value) })
+        }
+        let water = try MolecularTable(frames: frames, label: (name: "dipole_x", values: dipole))
+        XCTAssertEqual(water.table.labelName, "dipole_x")
+        let result = try Analyzer.run(water, AnalysisConfiguration())
+        let flip = try XCTUnwrap(water.operations.first)
+        XCTAssertEqual(result.operations.first { $0.name == flip.name }?.verdict, .absent)
+    }
+
     /// The same frames with the atoms listed in another order (H, O, H), each frame moved by a
     /// further random rotation and translation, give the same frequencies and point group.
     func testAtomOrderAndRigidMotionsDoNotChangeFrequenciesOrPointGroup() throws {

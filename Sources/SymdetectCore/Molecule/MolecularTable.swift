@@ -107,7 +107,7 @@ public struct MolecularSummary: Sendable {
 /// itself), and on q as G_q = Γ Lᵀ G_s L Γ⁻¹, orthogonal because modes mixed by G_s are
 /// degenerate and so share γ. The distinct G_q form the group acting on the modes.
 public struct MolecularTable: Sendable {
-    /// q1 … qn and the energies (label name as read, user's energy unit).
+    /// q1 … qn and the energies (label name as read, user's energy unit), or the label given.
     public let table: SampleTable
     public let summary: MolecularSummary
     /// The operations to test: one per distinct non-trivial action on q, named after the first
@@ -117,6 +117,11 @@ public struct MolecularTable: Sendable {
     public let pointGroup: PointGroup
     /// s* of the refined fit (in the vibrational coordinates of the equilibrium reference).
     public let stationaryPoint: [Double]
+    /// The energy's stationary point in q (Γ Lᵀ s*): where the point-group operations act when
+    /// the label is not the energy.
+    public let equilibriumCoordinates: [Double]
+    /// False when another label than the energy was given.
+    public let labelIsEnergy: Bool
 
     /// Rounding below which an entry of G_q is set to 0 or ±1, so that operations acting the
     /// same way compare equal and the characters of non-degenerate modes are exactly ±1.
@@ -126,8 +131,18 @@ public struct MolecularTable: Sendable {
     /// Relative wavenumber difference within which modes are degenerate.
     static let degeneracyTolerance = 1e-6
 
-    public init(frames: MolecularFrames, options: MolecularOptions = .init()) throws {
+    /// - Parameters:
+    ///   - frames: the geometries and their energies, which define the equilibrium, the modes and
+    ///     the point group.
+    ///   - label: another per-frame property to analyse in place of the energy (a dipole
+    ///     component, an atom-resolved quantity), with its name; nil analyses the energy.
+    public init(frames: MolecularFrames, options: MolecularOptions = .init(),
+                label: (name: String, values: [Double])? = nil) throws {
         let n = frames.atomCount
+        if let label, label.values.count != frames.frameCount {
+            throw MoleculeError.sizeMismatch(what: "label \(label.name)", expected: frames.frameCount, got: label.values.count)
+        }
+        if let label, !label.values.allSatisfy(\.isFinite) { throw MoleculeError.nonFinite(what: "label \(label.name)") }
         let masses = try frames.masses ?? Element.masses(of: frames.species)
         let formula = Self.hillFormula(frames.species)
         guard frames.frameCount > 0 else {
@@ -200,7 +215,8 @@ public struct MolecularTable: Sendable {
             let q = toQ * sTable.point(f)
             for k in 0..<count { qColumns[k][f] = q[k] }
         }
-        table = SampleTable(featureNames: qNames, labelName: frames.labelKey, features: qColumns, labels: frames.energies)
+        table = SampleTable(featureNames: qNames, labelName: label?.name ?? frames.labelKey, features: qColumns,
+                            labels: label?.values ?? frames.energies)
 
         // The group on q.
         let degenerate = (0..<count).map { k in
@@ -245,6 +261,8 @@ public struct MolecularTable: Sendable {
         self.modes = modes
         pointGroup = group
         stationaryPoint = fit.center
+        equilibriumCoordinates = toQ * fit.center
+        labelIsEnergy = label == nil
         summary = MolecularSummary(
             formula: formula, atoms: frames.species, masses: masses, pointGroupName: group.name,
             pointGroupOrder: group.order, orderOnModes: distinct.count, operations: summaries,
