@@ -127,6 +127,21 @@ final class MolecularPipelineTests: XCTestCase {
         for (x, y) in zip(csv.frequencies, xyz.frequencies) { XCTAssertEqual(x, y, accuracy: 1e-9 * x) }
     }
 
+    /// The same frames in hartree and bohr, declared as such, give the same wavenumbers and the
+    /// same equilibrium geometry in Å (the conversions go through SI in `NormalModes`).
+    func testEnergyAndLengthUnitsAreHonoured() throws {
+        let frames = try ExtendedXYZReader.read(path: Self.example("water.extxyz"))
+        let bohr = LengthUnit.angstrom.convert(1, to: .bohr)
+        let hartree = EnergyUnit.electronvolt.convert(1, to: .hartree)
+        let converted = MolecularFrames(species: frames.species, positions: frames.positions.map { $0 * bohr },
+                                        energies: frames.energies.map { $0 * hartree }, labelKey: frames.labelKey)
+        let atomic = try MolecularTable(frames: converted, options: MolecularOptions(energyUnit: .hartree, lengthUnit: .bohr)).summary
+        let reference = try Self.water().summary
+        XCTAssertEqual(atomic.energyUnit, .hartree)
+        for (x, y) in zip(atomic.frequencies, reference.frequencies) { XCTAssertEqual(x, y, accuracy: 1e-6 * y) }
+        for (a, b) in zip(atomic.equilibrium.joined(), reference.equilibrium.joined()) { XCTAssertEqual(a, b, accuracy: 1e-7) }
+    }
+
     func testTooFewFramesLowerTheOrderWithAWarning() throws {
         let frames = try ExtendedXYZReader.read(path: Self.example("water.extxyz"))
         let n = 40   // order 3 in 3 coordinates has 20 coefficients, order 4 has 35
