@@ -216,11 +216,7 @@ struct AnalyzeSummary {
         let f = { (x: Double) in NumberFormatting.format(x, digits: 3) }
         let u = context.units.map { " \($0)" } ?? ""
         var out = "\(context.inputPath): \(result.rowCount) rows; coordinates \(result.featureNames.joined(separator: ", ")); label \(result.labelName)\n"
-        if let m = result.molecule {
-            out += "molecule \(m.formula): point group \(m.pointGroupName)" + (m.pointGroupOrder.map { " (order \($0)" } ?? " (infinite")
-            out += ", order \(m.orderOnModes) on the modes); harmonic wavenumbers "
-            out += m.frequencies.map { NumberFormatting.format($0, digits: 6) }.joined(separator: ", ") + " cm^-1\n"
-        }
+        if let m = result.molecule { out += MoleculeOptions.summaryLine(m) }
         let fit = result.fit
         out += "centre (\(Wording.centerKindCode(fit.center.kind))): " + zip(result.featureNames, fit.fit.center).map { "\($0) = \(NumberFormatting.format($1))" }.joined(separator: ", ") + "\n\n"
         var rows: [[String]] = [["operation", "verdict", "decided by", "p (Holm)", "lowest floor"]]

@@ -55,6 +55,18 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
         XCTAssertEqual(a.operations.map(\.verdict), b.operations.map(\.verdict))
     }
 
+    /// `fit` takes the same molecular input and fits in the normal coordinates.
+    func testFitOnExtendedXYZFitsInNormalCoordinates() throws {
+        let dir = try TemporaryDirectory()
+        let run = try CommandRunner.run(["fit", Self.example("water.extxyz"), "--json", "fit.json"], in: dir.url)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.hasPrefix("molecule H2O: point group C2v (order 4, order 2 on the modes)"), run.stdout)
+        let document = try JSONDecoder().decode(FitDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("fit.json")))
+        XCTAssertEqual(document.input.features, ["q1", "q2", "q3"])
+        XCTAssertEqual(document.fit.order, 4)
+        XCTAssertEqual(document.fit.centerKind, "minimum")
+    }
+
     func testMolecularErrorsAreOneLineWithTheFileAndExitCodes() throws {
         let dir = try TemporaryDirectory()
         // Wrong atom count for the columns: bad data (65).
