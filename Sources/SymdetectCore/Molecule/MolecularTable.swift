@@ -196,9 +196,10 @@ public struct MolecularTable: Sendable {
         // 4. The group on s, the symmetrised Hessian, the modes.
         let b = basis.vectors
         let actionsOnS = group.operations.map { b.transposed * $0.displacementAction() * b }
+        let fitted = ForceConstants(fit).hessian
         var hessian = Matrix(rows: count, columns: count)
         for g in actionsOnS {
-            let term = g * ForceConstants(fit).hessian * g.transposed
+            let term = g * fitted * g.transposed
             for i in 0..<count { for j in 0..<count { hessian[i, j] += term[i, j] / Double(actionsOnS.count) } }
         }
         let modes = try NormalModes(vibrationalHessian: hessian, basis: basis,
