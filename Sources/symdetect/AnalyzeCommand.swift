@@ -32,6 +32,14 @@ struct AnalyzeCommand: ParsableCommand {
             operation is never in the group or the recommendation, and the report says what \
             data would decide it).
 
+            Molecular frames (an .xyz/.extxyz file, or a CSV of x, y, z columns per atom with \
+            --molecule O,H,H) are first aligned to the Eckart frame; the equilibrium, the \
+            harmonic normal modes and the point group of the equilibrium structure are found, \
+            and the analysis runs in dimensionless normal coordinates q1 … q(3N−6) with the \
+            point-group operations tested like every candidate. The report then opens with a \
+            Molecule section (formula, point group, equilibrium geometry, harmonic wavenumbers \
+            with each mode's characters).
+
             With --fail-on, the exit status is 1 when an operation named with --op has the \
             verdict it fails on (absent; approximate, which also fails on absent; and \
             inconclusive, which fails every rule), for use as an audit step before training.
