@@ -27,8 +27,16 @@ pids=""
 analyze() {
     name=$1
     shift
+    analyze_file "$name" "examples/$name.csv" "$@"
+}
+
+# The same for a data file of another name or kind: analyze_file NAME DATA [options].
+analyze_file() {
+    name=$1
+    data=$2
+    shift 2
     rm -f "$OUT/$name.md" "$OUT/$name.json" "$OUT/$name"-*.svg
-    "$SYMDETECT" analyze "examples/$name.csv" --report "$OUT/$name.md" --json "$OUT/$name.json" "$@" >/dev/null &
+    "$SYMDETECT" analyze "$data" --report "$OUT/$name.md" --json "$OUT/$name.json" "$@" >/dev/null &
     pids="$pids $!"
 }
 
@@ -39,6 +47,9 @@ analyze hydrogen-3dxy --center origin --units 'bohr^-3'
 # Real MP2 water energies in normal coordinates (cm^-1). Same options as the README's command,
 # which therefore rewrites reports/water.md (and its figures) unchanged.
 analyze water --units 'cm^-1'
+# Real RHF/6-31G* water frames (extended XYZ, eV and Å): the molecular pipeline, with the
+# point group C2v acting on the three normal coordinates.
+analyze_file water-frames examples/water.extxyz
 
 status=0
 for pid in $pids; do

@@ -76,6 +76,10 @@ public struct BreakingTermEntry: Codable, NullEncoded, Sendable, Equatable {
 public struct OperationEntry: Codable, NullEncoded, Sendable, Equatable {
     /// In the `--op` syntax, e.g. "reflect(q1)", "rotate(x,y,*)".
     public var name: String
+    /// Where the operation comes from: "coordinate" (a default candidate acting on the
+    /// coordinates), "mode" (a reflection along a Hessian mode), "pointGroup" (a molecule's
+    /// point-group operation acting on its normal coordinates) or "user" (named with --op).
+    public var kind: String
     /// G of g·x = c + G(x − c), rows in feature order; for a continuous family its first tested member.
     public var matrix: [[Double?]]
     /// Whether the operation is a continuous family (tested at several generic members).
@@ -124,8 +128,9 @@ public struct OperationEntry: Codable, NullEncoded, Sendable, Equatable {
     /// N beyond which augmenting with this operation alone stops helping (approximate operations).
     public var crossoverN: Double?
 
-    init(_ r: OperationResult, reason: String) {
+    init(_ r: OperationResult, reason: String, kind: String) {
         name = r.name
+        self.kind = kind
         matrix = r.operation.matrix.nested.map { $0.map(finiteOrNil) }
         continuous = r.operation.isContinuous
         verdict = r.verdict.rawValue
@@ -337,6 +342,8 @@ public struct AnalysisDocument: Codable, NullEncoded, Sendable, Equatable {
     public var learningCurve: LearningCurveEntry
     public var recommendation: RecommendationEntry
     public var warnings: [String]
+    /// The molecule (SPEC §2b); null unless the input was molecular frames.
+    public var molecule: MoleculeEntry?
 
     /// - Parameters:
     ///   - input: the `input` section (the path as given on the command line).
@@ -360,8 +367,12 @@ public struct AnalysisDocument: Codable, NullEncoded, Sendable, Equatable {
         targetError = finiteOrNil(result.targetError)
         exactTolerance = finiteOrNil(result.exactTolerance)
         labelResolution = result.labelResolution.flatMap(finiteOrNil)
+        let listed = Set(configuration.operations.compactMap {
+            try? $0.resolve(names: result.featureNames, modes: result.symmetryAdaptedModes.eigenvectors).name
+        })
         operations = result.operations.map {
-            OperationEntry($0, reason: wording.reason($0, alpha: configuration.alpha, names: result.featureNames))
+            OperationEntry($0, reason: wording.reason($0, alpha: configuration.alpha, names: result.featureNames),
+                           kind: Self.kindCode($0.operation, listed: listed))
         }
         coincidentOperations = result.coincidentOperations.map { CoincidentOperationEntry(name: $0.name, sameAs: $0.sameAs) }
         group = GroupEntry(result.group)
@@ -379,6 +390,17 @@ public struct AnalysisDocument: Codable, NullEncoded, Sendable, Equatable {
                                            slopeSource: source, measured: configuration.learningCurveSource == .measured)
         recommendation = RecommendationEntry(result.recommendation, command: context.augmentCommand(result.recommendation), wording: wording)
         warnings = result.warnings.map { Wording.warning($0, labelName: result.labelName) }
+        molecule = result.molecule.map(MoleculeEntry.init)
+    }
+
+    /// The `kind` of an operation (see `OperationEntry.kind`); `listed` holds the names of the
+    /// operations given with --op.
+    static func kindCode(_ op: SymmetryOperation, listed: Set<String>) -> String {
+        switch op.kind {
+        case .pointGroup: return "pointGroup"
+        case .reflectMode: return listed.contains(op.name) ? "user" : "mode"
+        default: return listed.contains(op.name) ? "user" : "coordinate"
+        }
     }
 
     /// The document as deterministic JSON (see `DocumentEncoder`).

@@ -116,6 +116,7 @@ struct MarkdownReport {
         out += verdictParagraph + "\n\n"
         for warning in result.warnings { out += "> **Warning:** \(Wording.warning(warning, labelName: result.labelName))\n>\n" }
         if !result.warnings.isEmpty { out.removeLast(2); out += "\n" }
+        out += moleculeSection
         out += recommendationSection
         out += operationsSection
         out += fitSection

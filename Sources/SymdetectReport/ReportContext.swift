@@ -21,6 +21,9 @@ public struct ReportContext: Sendable, Equatable {
     public var augmentOptions: [String]
     /// The learning-curve JSON the slope was measured in, when one was given.
     public var learningCurvePath: String?
+    /// False when `augment` cannot read the input as analysed (molecular frames, whose
+    /// augmentation writes geometries): the report then prints no `augment` command.
+    public var augmentable: Bool = true
 
     public init(inputPath: String, inputSHA256: String?, toolVersion: String, units: String?,
                 figureStem: String, command: String?, augmentOptions: [String] = [], learningCurvePath: String? = nil) {
@@ -35,9 +38,10 @@ public struct ReportContext: Sendable, Equatable {
     }
 
     /// The `symdetect augment ...` command that writes the recommended augmentation (next to the
-    /// input, `<name>-augmented.csv`); nil when nothing is recommended.
+    /// input, `<name>-augmented.csv`); nil when nothing is recommended or the input is not
+    /// `augmentable`.
     public func augmentCommand(_ recommendation: Recommendation) -> String? {
-        guard !recommendation.operations.isEmpty else { return nil }
+        guard augmentable, !recommendation.operations.isEmpty else { return nil }
         let stem = ((inputPath as NSString).lastPathComponent as NSString).deletingPathExtension
         let dir = (inputPath as NSString).deletingLastPathComponent
         let out = (dir.isEmpty ? "" : dir + "/") + stem + "-augmented.csv"

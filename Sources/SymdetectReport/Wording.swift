@@ -159,6 +159,16 @@ public struct Wording: Sendable {
         case .fit(let f): return fitWarning(f)
         case .logTransform(let ratio):
             return "labels span \(NumberFormatting.format(ratio, digits: 3))× (> 10³): invariance tests ran on log(\(labelName)); floors are in label units"
+        case .molecule(let m): return moleculeWarning(m)
+        }
+    }
+
+    public static func moleculeWarning(_ w: MoleculeWarning) -> String {
+        switch w {
+        case let .orderLowered(requested, used, frames, coefficients):
+            return "order \(requested) needs \(2 * coefficients) frames (2 per coefficient) and there are \(frames): the Taylor models use order \(used)"
+        case .stationaryPointNotFound:
+            return "the fitted energy has no stationary point among the frames: the lowest-energy frame is taken as the equilibrium structure"
         }
     }
 

@@ -32,6 +32,14 @@ struct AnalyzeCommand: ParsableCommand {
             operation is never in the group or the recommendation, and the report says what \
             data would decide it).
 
+            Molecular frames (an .xyz/.extxyz file, or a CSV of x, y, z columns per atom with \
+            --molecule O,H,H) are first aligned to the Eckart frame; the equilibrium, the \
+            harmonic normal modes and the point group of the equilibrium structure are found, \
+            and the analysis runs in dimensionless normal coordinates q1 … q(3N−6) with the \
+            point-group operations tested like every candidate. The report then opens with a \
+            Molecule section (formula, point group, equilibrium geometry, harmonic wavenumbers \
+            with each mode's characters).
+
             With --fail-on, the exit status is 1 when an operation named with --op has the \
             verdict it fails on (absent; approximate, which also fails on absent; and \
             inconclusive, which fails every rule), for use as an audit step before training.
@@ -40,6 +48,9 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup(title: "Input")
     var input: InputOptions
+
+    @OptionGroup(title: "Molecules")
+    var moleculeOptions: MoleculeOptions
 
     @OptionGroup(title: "Taylor model")
     var model: FitOptions
@@ -77,7 +88,12 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try input.readTable()
+        let molecular = moleculeOptions.isMolecular(input)
+        if !molecular, let unused = moleculeOptions.givenMolecularOnly.first {
+            throw CommandFailure("\(unused) applies to molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
+        }
+        let molecule = molecular ? try moleculeOptions.readMolecule(input) : nil
+        let table = try molecule?.table ?? input.readTable()
         try analysis.operationOptions.check(names: table.featureNames)
         let configuration = try analysisConfiguration()
 
@@ -89,7 +105,11 @@ struct AnalyzeCommand: ParsableCommand {
         var result: AnalysisResult!
         do {
             try CommandFailure.inFile(input.data) {
-                result = try Analyzer.run(table, configuration) { stage in status.show(Wording.progress(stage)) }
+                if let molecule {
+                    result = try Analyzer.run(molecule, configuration) { stage in status.show(Wording.progress(stage)) }
+                } else {
+                    result = try Analyzer.run(table, configuration) { stage in status.show(Wording.progress(stage)) }
+                }
             }
         } catch let error as OperationSyntaxError {
             status.finish()
@@ -103,10 +123,11 @@ struct AnalyzeCommand: ParsableCommand {
         let path = reportPath
         let reportURL = URL(fileURLWithPath: path)
         let stem = (reportURL.lastPathComponent as NSString).deletingPathExtension
-        let context = ReportContext(
+        var context = ReportContext(
             inputPath: input.data, inputSHA256: digest, toolVersion: Symdetect.configuration.version,
-            units: analysis.trimmedUnits, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand,
+            units: analysis.trimmedUnits ?? molecule?.summary.energyUnit.rawValue, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand,
             augmentOptions: passthroughArguments, learningCurvePath: analysis.slope == nil ? analysis.learningCurve : nil)
+        context.augmentable = molecule == nil
         let rendered = AnalysisReport.render(result, context: context)
         let document = AnalysisDocument(
             result: result, input: InputSection(path: input.data, table: table),
@@ -166,7 +187,7 @@ struct AnalyzeCommand: ParsableCommand {
     /// `symdetect analyze DATA [options]` without the output paths (which do not change the
     /// content), quoted for a POSIX shell.
     var reproduceCommand: String {
-        (["symdetect", "analyze", input.data] + passthroughArguments + analysis.arguments)
+        (["symdetect", "analyze", input.data] + moleculeOptions.arguments + passthroughArguments + analysis.arguments)
             .map(Shell.quote).joined(separator: " ")
     }
 
@@ -202,6 +223,7 @@ struct AnalyzeSummary {
         let f = { (x: Double) in NumberFormatting.format(x, digits: 3) }
         let u = context.units.map { " \($0)" } ?? ""
         var out = "\(context.inputPath): \(result.rowCount) rows; coordinates \(result.featureNames.joined(separator: ", ")); label \(result.labelName)\n"
+        if let m = result.molecule { out += MoleculeOptions.summaryLine(m) }
         let fit = result.fit
         out += "centre (\(Wording.centerKindCode(fit.center.kind))): " + zip(result.featureNames, fit.fit.center).map { "\($0) = \(NumberFormatting.format($1))" }.joined(separator: ", ") + "\n\n"
         var rows: [[String]] = [["operation", "verdict", "decided by", "p (Holm)", "lowest floor"]]

@@ -25,6 +25,9 @@ struct FitCommand: ParsableCommand {
     @OptionGroup(title: "Input")
     var input: InputOptions
 
+    @OptionGroup(title: "Molecules")
+    var moleculeOptions: MoleculeOptions
+
     @OptionGroup(title: "Taylor model")
     var model: FitOptions
 
@@ -38,13 +41,24 @@ struct FitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try input.readTable()
+        let molecular = moleculeOptions.isMolecular(input)
+        if !molecular, let unused = moleculeOptions.givenMolecularOnly.first {
+            throw CommandFailure("\(unused) applies to molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
+        }
+        // Molecular frames are fitted in their dimensionless normal coordinates q1 … qn, with
+        // the order lowered as the molecular pipeline lowered it.
+        let molecule = molecular ? try moleculeOptions.readMolecule(input) : nil
+        let table = try molecule?.table ?? input.readTable()
+        var configuration = model.configuration
+        if let molecule, case let .fixed(k) = configuration.order, k > molecule.summary.fitOrder {
+            configuration.order = .fixed(molecule.summary.fitOrder)
+        }
         var outcome: FitOutcome!
         let status = ProgressLine("fitting")
         status.show("Taylor model of order \(model.order), centre \(model.center), \(table.count) rows")
         defer { status.finish() }
         try CommandFailure.inFile(input.data) {
-            outcome = try FitPipeline.run(table, model.configuration)
+            outcome = try FitPipeline.run(table, configuration)
         }
         status.finish()
         let inputSection = InputSection(path: input.data, table: table)
@@ -52,9 +66,13 @@ struct FitCommand: ParsableCommand {
             let document = FitDocument(input: inputSection, outcome: outcome)
             try AtomicFile.write(try document.jsonData(), to: json)
         }
-        var summary = FitSummary(input: inputSection, outcome: outcome).text
+        var summary = molecule.map { MoleculeOptions.summaryLine($0.summary) } ?? ""
+        summary += FitSummary(input: inputSection, outcome: outcome).text
         if let json { summary += "\nJSON written to \(json)\n" }
         print(summary, terminator: "")
+        for warning in molecule?.summary.warnings ?? [] {
+            StandardError.write("symdetect: warning: \(Wording.moleculeWarning(warning))\n")
+        }
         for warning in outcome.warnings {
             StandardError.write("symdetect: warning: \(warning)\n")
         }

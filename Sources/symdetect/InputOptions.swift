@@ -5,7 +5,7 @@ import SymdetectCore
 /// The dataset and the roles of its columns; shared by every command that reads a CSV.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "The CSV file: a header row of column names, then numeric rows (comma, tab, semicolon or whitespace separated).",
+        "The CSV file (a header row of column names, then numeric rows; comma, tab, semicolon or whitespace separated), or molecular frames in extended XYZ (.xyz, .extxyz).",
         valueName: "data"))
     var data: String
 

@@ -25,6 +25,24 @@ final class TaylorFitTests: XCTestCase {
         return SampleTable(featureNames: names, labelName: "V", features: cols, labels: y)
     }
 
+    /// A quartic model in six coordinates (210 coefficients) on 600 rows takes the plain SVD
+    /// path (too large for the extended-precision re-solve). GSL's Jacobi SVD once returned
+    /// non-orthogonal left singular vectors there, which made the fit worse than a cubic one and
+    /// some leverages exceed 1; the model must reproduce a quadratic to the noise level.
+    func testLargeQuarticDesignInSixCoordinatesReproducesAQuadratic() throws {
+        var rng = SeededGenerator(seed: 3)
+        let (n, d) = (600, 6)
+        let columns = (0..<d).map { _ in (0..<n).map { _ in rng.uniform(-1, 1) } }
+        let y = (0..<n).map { i in columns.enumerated().map { Double($0.offset + 1) * $0.element[i] * $0.element[i] }.reduce(0, +) + 0.01 * rng.nextGaussian() }
+        let table = SampleTable(featureNames: (1...d).map { "x\($0)" }, labelName: "y", features: columns, labels: y)
+        let fit = try TaylorFitter.fit(table, labels: y, center: [Double](repeating: 0, count: d), order: 4, radius: nil)
+        XCTAssertEqual(fit.parameterCount, 210)
+        XCTAssertLessThan(fit.rmse, 0.01, "residuals at the noise level (σ = 0.01, 390 residual degrees of freedom)")
+        XCTAssertLessThanOrEqual(fit.leverages.max() ?? 2, 1 + 1e-9)
+        let hessian = ForceConstants(fit).hessian
+        for j in 0..<d { XCTAssertEqual(hessian[j, j], 2 * Double(j + 1), accuracy: 0.05) }
+    }
+
     func testRecoversThreeVariablePolynomialAtGivenCenter() throws {
         let table = Self.sampleTable(count: 300, seed: 1, box: [-0.5...2.5, -3.5...(-0.5), -1...2], label: Self.potential)
         let fit = try TaylorFitter.fit(table, center: Self.minimum, order: 4)

@@ -15,6 +15,10 @@ public struct AnalysisConfiguration: Sendable {
     /// Operations to test, added to (or, with `onlyListedOperations`, replacing) the default set.
     public var operations: [OperationSpec]
     public var onlyListedOperations: Bool
+    /// Operations derived from the data's structure rather than named (a molecule's point group
+    /// acting on its normal coordinates): tested first, like every candidate, and kept even with
+    /// `onlyListedOperations`. A default candidate with the same matrix is then left out.
+    public var extraOperations: [SymmetryOperation] = []
     /// Family-wise significance level (Holm).
     public var alpha: Double
     /// Tolerance on the floor, label units; nil = `defaultTargetFraction` × the label's standard deviation.

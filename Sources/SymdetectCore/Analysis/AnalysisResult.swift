@@ -187,6 +187,7 @@ public enum AnalysisWarning: Sendable, Equatable {
     case fit(FitWarning)
     /// The invariance tests ran on log y (labels positive, spanning `ratio` = max/min > 10³).
     case logTransform(ratio: Double)
+    case molecule(MoleculeWarning)
 }
 
 /// Everything `analyze` found: one immutable value, rendered by the report layer.
@@ -216,5 +217,8 @@ public struct AnalysisResult: Sendable {
     public let labelResolution: Double?
     public let learningCurve: LearningCurveModel
     public let recommendation: Recommendation
-    public let warnings: [AnalysisWarning]
+    public internal(set) var warnings: [AnalysisWarning]
+    /// The molecule, when the table came from molecular frames (`Analyzer.run(_:_:)` on a
+    /// `MolecularTable`); nil otherwise.
+    public internal(set) var molecule: MolecularSummary? = nil
 }

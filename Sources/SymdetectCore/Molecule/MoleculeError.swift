@@ -10,6 +10,18 @@ public enum MoleculeError: Error, CustomStringConvertible, Equatable, Sendable {
     case nonFinite(what: String)
     /// A mode whose harmonic frequency vanishes (to rounding) has no dimensionless normal coordinate.
     case vanishingFrequency(mode: Int)
+    /// The molecular pipeline needs a non-linear molecule (3N − 6 vibrations): a linear one's
+    /// bending pairs have no Eckart orientation about the axis.
+    case linearMolecule(formula: String)
+    /// Too few frames for even a quadratic model in the vibrational coordinates
+    /// (`needed` = 2 × its coefficients).
+    case tooFewFrames(frames: Int, needed: Int, coordinates: Int)
+    /// The fitted Hessian has a vanishing or negative curvature along some vibrational
+    /// direction, so there are no harmonic normal coordinates about the stationary point.
+    case notAMinimum(wavenumber: Double)
+    /// A point-group operation whose action on the normal coordinates is not orthogonal
+    /// (modes it mixes are not degenerate): the modes do not respect the structure's symmetry.
+    case nonOrthogonalAction(operation: String, deviation: Double)
 
     public var description: String {
         switch self {
@@ -21,6 +33,14 @@ public enum MoleculeError: Error, CustomStringConvertible, Equatable, Sendable {
             return "atom \(atom + 1): mass \(mass) is not a positive finite number"
         case let .nonFinite(what):
             return "\(what) contains a non-finite value"
+        case let .linearMolecule(formula):
+            return "\(formula) is linear: the molecular pipeline handles non-linear molecules only (3N − 6 vibrations)"
+        case let .tooFewFrames(frames, needed, coordinates):
+            return "\(frames) frame\(frames == 1 ? "" : "s") cannot determine a quadratic model in \(coordinates) vibrational coordinates: at least \(needed) are needed"
+        case let .notAMinimum(wavenumber):
+            return "the fitted energy has no minimum at its stationary point (a harmonic wavenumber of \((wavenumber * 10).rounded() / 10) cm⁻¹): no normal coordinates"
+        case let .nonOrthogonalAction(operation, deviation):
+            return "\(operation) does not act orthogonally on the normal coordinates (deviation \(deviation)): the modes do not respect the point group"
         case let .vanishingFrequency(mode):
             return "mode \(mode + 1) has zero harmonic frequency: no dimensionless normal coordinate"
         }

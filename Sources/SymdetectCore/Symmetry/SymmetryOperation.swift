@@ -15,6 +15,10 @@ public struct SymmetryOperation: Sendable, Equatable {
         case rotate(Int, Int, degrees: Double)
         case rotateContinuous(Int, Int)
         case o3(Int, Int, Int)
+        /// An operation of a molecule's point group acting on its dimensionless normal
+        /// coordinates (an orthogonal matrix derived from the structure, named by what it does,
+        /// e.g. `perm(2,3)·C2`).
+        case pointGroup
     }
 
     public let kind: Kind
@@ -66,6 +70,12 @@ public struct SymmetryOperation: Sendable, Equatable {
         var g = Matrix.identity(d)
         for i in 0..<d { for j in 0..<d { g[i, j] -= 2 * modes[i, k] * modes[j, k] } }
         return SymmetryOperation(kind: .reflectMode(k), name: "reflect(mode \(k + 1))", matrices: [g])
+    }
+
+    /// A point-group operation given by its (orthogonal) action on the coordinates.
+    public static func pointGroup(name: String, matrix: Matrix) -> SymmetryOperation {
+        precondition(matrix.rows == matrix.columns, "a point-group operation acts by a square matrix")
+        return SymmetryOperation(kind: .pointGroup, name: name, matrices: [matrix])
     }
 
     public static func invert(dimension d: Int) -> SymmetryOperation {

@@ -10,10 +10,12 @@ enum Candidates {
     /// along one vector of a degenerate pair is not defined by the Hessian.
     static let degeneracyTolerance = 1e-6
 
-    /// Round one: the coordinate candidates (unless only listed operations are wanted) and the
-    /// user's operations that do not need the modes.
+    /// Round one: the structure's operations (`extraOperations`, first, so that they keep their
+    /// names when a coordinate candidate has the same matrix), the coordinate candidates (unless
+    /// only listed operations are wanted) and the user's operations that do not need the modes.
     static func coordinateRound(_ table: SampleTable, configuration: AnalysisConfiguration) throws -> [SymmetryOperation] {
-        var ops = configuration.onlyListedOperations ? [] : CandidateOperations.defaults(table: table)
+        var ops = configuration.extraOperations.filter { $0.dimension == table.dimension }
+        if !configuration.onlyListedOperations { ops += CandidateOperations.defaults(table: table) }
         for spec in configuration.operations where !spec.needsModes {
             let op = try spec.resolve(names: table.featureNames)
             if !ops.contains(where: { $0.name == op.name }) { ops.append(op) }

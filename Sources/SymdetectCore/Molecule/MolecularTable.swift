@@ -1,0 +1,317 @@
+/// The units and tolerances of a molecular dataset (SPEC §2b): what `--energy-unit`,
+/// `--length-unit` and `--symmetry-tolerance` say, and the Taylor order wanted.
+public struct MolecularOptions: Sendable, Equatable {
+    public var energyUnit: EnergyUnit
+    public var lengthUnit: LengthUnit
+    /// Largest displacement (Å) a point-group operation may leave on the equilibrium structure.
+    public var symmetryTolerance: Double
+    /// The order of the Taylor model of E(s); lowered when the frames cannot support it.
+    public var order: Int
+
+    public init(energyUnit: EnergyUnit = .electronvolt, lengthUnit: LengthUnit = .angstrom,
+                symmetryTolerance: Double = PointGroupDiscovery.defaultTolerance, order: Int = 4) {
+        self.energyUnit = energyUnit
+        self.lengthUnit = lengthUnit
+        self.symmetryTolerance = symmetryTolerance
+        self.order = order
+    }
+}
+
+/// Something the reader of a molecular analysis must know.
+public enum MoleculeWarning: Sendable, Equatable {
+    /// The frames support at most order `used` (at least 2 frames per coefficient): `requested`
+    /// was lowered to it. `coefficients` is the coefficient count of order `requested`.
+    case orderLowered(requested: Int, used: Int, frames: Int, coefficients: Int)
+    /// The fitted energy has no stationary point among the frames: the lowest-energy frame
+    /// serves as the equilibrium structure.
+    case stationaryPointNotFound
+}
+
+/// One operation of the point group and what it does to the normal modes.
+public struct PointGroupOperationSummary: Sendable, Equatable {
+    /// The readable name, e.g. "E", "perm(2,3)·C2", "σv".
+    public let name: String
+    /// G_q: the orthogonal matrix by which it acts on q1 … qn.
+    public let actionOnModes: Matrix
+    /// True when it leaves every normal coordinate unchanged (E; the reflection through the
+    /// plane of a planar molecule).
+    public let actsTrivially: Bool
+    /// The name under which its action on q is tested: its own, or that of an earlier operation
+    /// acting the same way; nil when it acts trivially.
+    public let testedAs: String?
+}
+
+/// One normal mode: its harmonic wavenumber and its character under each operation.
+public struct ModeSymmetry: Sendable, Equatable {
+    /// cm⁻¹.
+    public let frequency: Double
+    /// Per operation of `MolecularSummary.operations` (same order): +1 or −1 for a
+    /// non-degenerate mode (the diagonal entry of G_q), nil for a mode of a degenerate set.
+    public let characters: [Int?]
+    public let isDegenerate: Bool
+}
+
+/// What the molecular pipeline found about the molecule, for the report (SPEC §2b, §4).
+public struct MolecularSummary: Sendable {
+    /// Hill order: "H2O", "CH4", "NH3".
+    public let formula: String
+    /// Symbols in input order.
+    public let atoms: [String]
+    /// amu.
+    public let masses: [Double]
+    /// Schoenflies name, e.g. "C2v".
+    public let pointGroupName: String
+    /// The point group's order (nil for the infinite linear groups).
+    public let pointGroupOrder: Int?
+    /// Number of distinct matrices by which the group acts on q: the data-efficiency factor.
+    public let orderOnModes: Int
+    /// The operations in the point group's order (identity first).
+    public let operations: [PointGroupOperationSummary]
+    /// Equilibrium geometry in Å (exactly symmetric under the operations, to rounding), centre of
+    /// mass at the origin, in its principal axes of inertia (x the smallest moment, a right-handed
+    /// frame; axes of equal moments are any orthonormal pair of their plane).
+    public let equilibrium: [[Double]]
+    /// Harmonic wavenumbers, cm⁻¹, ascending (mode k is q(k+1)).
+    public let modes: [ModeSymmetry]
+    public var frequencies: [Double] { modes.map(\.frequency) }
+    public let energyUnit: EnergyUnit
+    public let lengthUnit: LengthUnit
+    /// The tolerance (Å) the point group was found with.
+    public let symmetryTolerance: Double
+    /// Order of the Taylor models in the vibrational coordinates (after any lowering).
+    public let fitOrder: Int
+    /// Frames read.
+    public let frameCount: Int
+    public let warnings: [MoleculeWarning]
+}
+
+/// A molecular dataset turned into a table in dimensionless normal coordinates (SPEC §2b.2–4):
+///
+/// 1. Reference = the lowest-energy frame; every frame Eckart-aligned to it and expressed in the
+///    vibrational coordinates s = Bᵀ M^{1/2}(a − r) (`VibrationalBasis`).
+/// 2. A Taylor model of E(s) (`FitPipeline`, centre auto) gives the stationary point s*.
+/// 3. The equilibrium structure a* = r + M^{−1/2} B s* gives the point group
+///    (`PointGroupDiscovery`); its group average (exactly symmetric) becomes the new reference,
+///    every frame is re-aligned to it and s recomputed, and E(s) refitted (one refinement).
+/// 4. The Hessian of that fit at its stationary point, averaged over the group acting on s
+///    (H ← (1/|G|) Σ G_s H G_sᵀ: the energy is invariant, so this removes only fitting noise and
+///    makes symmetry-degenerate modes exactly degenerate), gives the normal modes and the
+///    harmonic wavenumbers (`NormalModes`).
+/// 5. The table holds q = Γ Lᵀ s (q1 … qn by ascending wavenumber) and the energies in the
+///    user's unit.
+///
+/// Each point-group operation (permutation p, 3×3 matrix R about the centre of mass) acts on
+/// mass-weighted displacements as the block permutation matrix D (`displacementAction`, which
+/// commutes with mass weighting because permuted atoms share their mass), on s as
+/// G_s = Bᵀ D B (orthogonal because D maps the vibrational space of a symmetric reference onto
+/// itself), and on q as G_q = Γ Lᵀ G_s L Γ⁻¹, orthogonal because modes mixed by G_s are
+/// degenerate and so share γ. The distinct G_q form the group acting on the modes.
+public struct MolecularTable: Sendable {
+    /// q1 … qn and the energies (label name as read, user's energy unit), or the label given.
+    public let table: SampleTable
+    public let summary: MolecularSummary
+    /// The operations to test: one per distinct non-trivial action on q, named after the first
+    /// operation of the group acting that way.
+    public let operations: [SymmetryOperation]
+    public let modes: NormalModes
+    public let pointGroup: PointGroup
+    /// s* of the refined fit (in the vibrational coordinates of the equilibrium reference).
+    public let stationaryPoint: [Double]
+    /// The energy's stationary point in q (Γ Lᵀ s*): where the point-group operations act when
+    /// the label is not the energy.
+    public let equilibriumCoordinates: [Double]
+    /// False when another label than the energy was given.
+    public let labelIsEnergy: Bool
+
+    /// Rounding below which an entry of G_q is set to 0 or ±1, so that operations acting the
+    /// same way compare equal and the characters of non-degenerate modes are exactly ±1.
+    static let cleanTolerance = 1e-9
+    /// Largest ‖G_q G_qᵀ − I‖_max accepted.
+    static let orthogonalityTolerance = 1e-6
+    /// Relative wavenumber difference within which modes are degenerate.
+    static let degeneracyTolerance = 1e-6
+
+    /// - Parameters:
+    ///   - frames: the geometries and their energies, which define the equilibrium, the modes and
+    ///     the point group.
+    ///   - label: another per-frame property to analyse in place of the energy (a dipole
+    ///     component, an atom-resolved quantity), with its name; nil analyses the energy.
+    public init(frames: MolecularFrames, options: MolecularOptions = .init(),
+                label: (name: String, values: [Double])? = nil) throws {
+        let n = frames.atomCount
+        if let label, label.values.count != frames.frameCount {
+            throw MoleculeError.sizeMismatch(what: "label \(label.name)", expected: frames.frameCount, got: label.values.count)
+        }
+        if let label, !label.values.allSatisfy(\.isFinite) { throw MoleculeError.nonFinite(what: "label \(label.name)") }
+        let masses = try frames.masses ?? Element.masses(of: frames.species)
+        let formula = Self.hillFormula(frames.species)
+        guard frames.frameCount > 0 else {
+            throw MoleculeError.tooFewFrames(frames: 0, needed: 1, coordinates: max(3 * n - 6, 0))
+        }
+        func frame(_ f: Int) -> [Double] { Array(frames.positions[(3 * n * f)..<(3 * n * (f + 1))]) }
+
+        // 1. The lowest-energy frame as the first reference.
+        let lowest = frames.energies.indices.min { frames.energies[$0] < frames.energies[$1] }!
+        let firstBasis = try VibrationalBasis(reference: try EckartReference(positions: frame(lowest), masses: masses))
+        if firstBasis.isLinear || n < 3 { throw MoleculeError.linearMolecule(formula: formula) }
+        let count = firstBasis.count
+
+        var order = options.order
+        while order > 2, frames.frameCount < 2 * MultiIndex.count(dimension: count, order: order) { order -= 1 }
+        let needed = 2 * MultiIndex.count(dimension: count, order: 2)
+        guard frames.frameCount >= needed else {
+            throw MoleculeError.tooFewFrames(frames: frames.frameCount, needed: needed, coordinates: count)
+        }
+        var warnings: [MoleculeWarning] = []
+        if order < options.order {
+            warnings.append(.orderLowered(requested: options.order, used: order, frames: frames.frameCount,
+                                          coefficients: MultiIndex.count(dimension: count, order: options.order)))
+        }
+        let sNames = (1...count).map { "s\($0)" }
+        func coordinates(_ basis: VibrationalBasis) throws -> SampleTable {
+            var columns = [[Double]](repeating: [Double](repeating: 0, count: frames.frameCount), count: count)
+            for f in 0..<frames.frameCount {
+                let s = try basis.vibrationalCoordinates(of: frame(f))
+                for k in 0..<count { columns[k][f] = s[k] }
+            }
+            return SampleTable(featureNames: sNames, labelName: frames.labelKey, features: columns, labels: frames.energies)
+        }
+
+        // 2. The stationary point in the coordinates of the first reference.
+        let firstFit = try Self.stationaryFit(try coordinates(firstBasis), order: order, warnings: &warnings)
+        let firstEquilibrium = try firstBasis.cartesian(from: firstFit.center)
+
+        // 3. The point group of that structure; its symmetric average is the new reference.
+        let toAngstrom = options.lengthUnit.convert(1, to: .angstrom)
+        let perAtom = (0..<n).map { i in (0..<3).map { firstEquilibrium[3 * i + $0] * toAngstrom } }
+        let group = try PointGroupDiscovery.pointGroup(species: frames.species, masses: masses, positions: perAtom,
+                                                       tolerance: options.symmetryTolerance)
+        if group.isLinear { throw MoleculeError.linearMolecule(formula: formula) }
+        let symmetric = group.symmetrizedPositions.flatMap { $0.map { $0 / toAngstrom } }
+        let basis = try VibrationalBasis(reference: try EckartReference(positions: symmetric, masses: masses))
+        guard !basis.isLinear, basis.count == count else { throw MoleculeError.linearMolecule(formula: formula) }
+        let sTable = try coordinates(basis)
+        let fit = try Self.stationaryFit(sTable, order: order, warnings: &warnings)
+
+        // 4. The group on s, the symmetrised Hessian, the modes.
+        let b = basis.vectors
+        let actionsOnS = group.operations.map { b.transposed * $0.displacementAction() * b }
+        let fitted = ForceConstants(fit).hessian
+        var hessian = Matrix(rows: count, columns: count)
+        for g in actionsOnS {
+            let term = g * fitted * g.transposed
+            for i in 0..<count { for j in 0..<count { hessian[i, j] += term[i, j] / Double(actionsOnS.count) } }
+        }
+        let modes = try NormalModes(vibrationalHessian: hessian, basis: basis,
+                                    energyUnit: options.energyUnit, lengthUnit: options.lengthUnit)
+        if let soft = modes.wavenumbers.first(where: { !($0 > 0) }) { throw MoleculeError.notAMinimum(wavenumber: soft) }
+        try modes.requireNonzeroFrequencies()
+
+        // 5. The table in q.
+        let toQ = try modes.dimensionlessFromVibrational()
+        let fromQ = try modes.vibrationalFromDimensionless()
+        let qNames = (1...count).map { "q\($0)" }
+        var qColumns = [[Double]](repeating: [Double](repeating: 0, count: frames.frameCount), count: count)
+        for f in 0..<frames.frameCount {
+            let q = toQ * sTable.point(f)
+            for k in 0..<count { qColumns[k][f] = q[k] }
+        }
+        table = SampleTable(featureNames: qNames, labelName: label?.name ?? frames.labelKey, features: qColumns,
+                            labels: label?.values ?? frames.energies)
+
+        // The group on q.
+        let degenerate = (0..<count).map { k in
+            (0..<count).contains { j in
+                j != k && abs(modes.wavenumbers[j] - modes.wavenumbers[k]) <= Self.degeneracyTolerance * abs(modes.wavenumbers[k])
+            }
+        }
+        var summaries: [PointGroupOperationSummary] = []
+        var tested: [SymmetryOperation] = []
+        var distinct: [Matrix] = []
+        let identity = Matrix.identity(count)
+        for (index, op) in group.operations.enumerated() {
+            let gq = Self.cleaned(toQ * actionsOnS[index] * fromQ)
+            let deviation = (gq * gq.transposed).maxAbsDifference(identity)
+            guard deviation <= Self.orthogonalityTolerance else {
+                throw MoleculeError.nonOrthogonalAction(operation: op.name, deviation: deviation)
+            }
+            if !distinct.contains(where: { $0.maxAbsDifference(gq) < Self.cleanTolerance }) { distinct.append(gq) }
+            let trivial = gq.maxAbsDifference(identity) < Self.cleanTolerance
+            var testedAs: String?
+            if !trivial {
+                if let same = tested.first(where: { $0.matrix.maxAbsDifference(gq) < Self.cleanTolerance }) {
+                    testedAs = same.name
+                } else {
+                    tested.append(.pointGroup(name: op.name, matrix: gq))
+                    testedAs = op.name
+                }
+            }
+            summaries.append(PointGroupOperationSummary(name: op.name, actionOnModes: gq, actsTrivially: trivial, testedAs: testedAs))
+        }
+        let modeSymmetries = (0..<count).map { k in
+            ModeSymmetry(frequency: modes.wavenumbers[k],
+                         characters: summaries.map { degenerate[k] ? nil : Int($0.actionOnModes[k, k].rounded()) },
+                         isDegenerate: degenerate[k])
+        }
+        let axes = basis.inertia.principalAxes
+        let equilibrium = (0..<n).map { i in
+            (0..<3).map { a in (0..<3).reduce(0.0) { $0 + axes[$1, a] * basis.reference.positions[3 * i + $1] } * toAngstrom }
+        }
+
+        operations = tested
+        self.modes = modes
+        pointGroup = group
+        stationaryPoint = fit.center
+        equilibriumCoordinates = toQ * fit.center
+        labelIsEnergy = label == nil
+        summary = MolecularSummary(
+            formula: formula, atoms: frames.species, masses: masses, pointGroupName: group.name,
+            pointGroupOrder: group.order, orderOnModes: distinct.count, operations: summaries,
+            equilibrium: equilibrium, modes: modeSymmetries, energyUnit: options.energyUnit,
+            lengthUnit: options.lengthUnit, symmetryTolerance: options.symmetryTolerance, fitOrder: order,
+            frameCount: frames.frameCount, warnings: warnings)
+    }
+
+    /// The Taylor model of E(s) expanded about its stationary point: the fit about the
+    /// lowest-energy frame, then Newton steps on it (`FitPipeline.searchStationaryPoint`, along
+    /// the directions the data determine). Unlike `FitPipeline.run` there is no misfit test and
+    /// no locality-weighted refinement of the centre: each needs a fit one order higher (462
+    /// coefficients for a quartic in six coordinates), and the centre only fixes the reference
+    /// structure, about which E is refitted; the analysis of the table in q refines its own
+    /// centre. A search that fails or leaves the frames falls back to the lowest-energy frame,
+    /// with a warning.
+    static func stationaryFit(_ table: SampleTable, order: Int, warnings: inout [MoleculeWarning]) throws -> TaylorFit {
+        let lowest = table.labels.indices.min { table.labels[$0] < table.labels[$1] }!
+        let initial = try TaylorFitter.fit(table, labels: table.labels, center: table.point(lowest), order: order, radius: nil)
+        let (fit, _, converged) = try FitPipeline.searchStationaryPoint(table, labels: table.labels, initial: initial, radius: nil)
+        guard converged, table.contains(fit.center) else {
+            if !warnings.contains(.stationaryPointNotFound) { warnings.append(.stationaryPointNotFound) }
+            return initial
+        }
+        return fit
+    }
+
+    /// Entries within `cleanTolerance` of 0 or ±1 set to those values.
+    static func cleaned(_ m: Matrix) -> Matrix {
+        var out = m
+        for i in 0..<m.rows {
+            for j in 0..<m.columns {
+                for v in [0.0, 1.0, -1.0] where abs(m[i, j] - v) < cleanTolerance { out[i, j] = v }
+            }
+        }
+        return out
+    }
+
+    /// The Hill formula: C first, then H, then the other elements alphabetically; without carbon
+    /// all alphabetically (H2O, CH4, H3N, ClH). Counts of 1 are not written.
+    public static func hillFormula(_ species: [String]) -> String {
+        var counts: [String: Int] = [:]
+        for s in species { counts[s, default: 0] += 1 }
+        var keys = counts.keys.sorted()
+        if counts["C"] != nil {
+            keys.removeAll { $0 == "C" || $0 == "H" }
+            keys = ["C"] + (counts["H"] != nil ? ["H"] : []) + keys
+        }
+        return keys.map { $0 + (counts[$0]! > 1 ? String(counts[$0]!) : "") }.joined()
+    }
+}

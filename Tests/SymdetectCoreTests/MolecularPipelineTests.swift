@@ -1,0 +1,211 @@
+import Foundation
+import XCTest
+@testable import SymdetectCore
+
+/// The molecular pipeline on real RHF/6-31G* frames of water (`examples/water.extxyz`), against
+/// PySCF's own analytic-Hessian harmonic analysis at the same level
+/// (`Fixtures/water_pyscf_reference.json`).
+final class MolecularPipelineTests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func example(_ name: String) -> String { repository.appendingPathComponent("examples/\(name)").path }
+
+    struct Reference: Decodable {
+        struct Harmonic: Decodable { let wavenumbers_cm: [Double] }
+        struct Group: Decodable { let name: String; let order: Int; let orderOfActionOnQ: Int }
+        let harmonic: Harmonic
+        let pointGroup: Group
+    }
+
+    static func reference() throws -> Reference {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "water_pyscf_reference", withExtension: "json", subdirectory: "Fixtures"))
+        return try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    }
+
+    /// Shared by the tests: reading and transforming the frames is the same every time.
+    nonisolated(unsafe) static var cachedWater: MolecularTable?
+    static func water() throws -> MolecularTable {
+        if let cachedWater { return cachedWater }
+        let t = try MolecularTable(frames: try ExtendedXYZReader.read(path: example("water.extxyz")))
+        cachedWater = t
+        return t
+    }
+
+    func testWaterHarmonicWavenumbersMatchPySCFWithinHalfAPercent() throws {
+        let ref = try Self.reference()
+        let summary = try Self.water().summary
+        XCTAssertEqual(summary.frequencies.count, 3)
+        for (got, want) in zip(summary.frequencies, ref.harmonic.wavenumbers_cm) {
+            XCTAssertLessThan(abs(got - want) / want, 0.005, "harmonic wavenumber \(got) vs PySCF \(want) cm⁻¹")
+        }
+        XCTAssertEqual(summary.formula, "H2O")
+        XCTAssertEqual(summary.atoms, ["O", "H", "H"])
+        XCTAssertEqual(summary.energyUnit, .electronvolt)
+    }
+
+    func testWaterPointGroupIsC2vActingOnTheModesAsAGroupOfOrderTwo() throws {
+        let ref = try Self.reference()
+        let water = try Self.water()
+        let s = water.summary
+        XCTAssertEqual(s.pointGroupName, ref.pointGroup.name)
+        XCTAssertEqual(s.pointGroupOrder, ref.pointGroup.order)
+        XCTAssertEqual(s.orderOnModes, ref.pointGroup.orderOfActionOnQ)
+        // One operation to test: the one flipping the antisymmetric stretch q3 alone.
+        XCTAssertEqual(water.operations.count, 1)
+        XCTAssertEqual(water.operations.first?.matrix, Matrix([[1, 0, 0], [0, 1, 0], [0, 0, -1]]))
+        XCTAssertEqual(water.operations.first?.kind, .pointGroup)
+        // Characters: bend and symmetric stretch totally symmetric; the antisymmetric stretch
+        // odd under C2 and one reflection, even under E and the molecular plane.
+        for k in 0..<2 { XCTAssertEqual(s.modes[k].characters, [1, 1, 1, 1]) }
+        XCTAssertEqual(s.modes[2].characters.compactMap { $0 }.sorted(), [-1, -1, 1, 1])
+        XCTAssertEqual(s.operations.filter(\.actsTrivially).count, 2)
+        // The equilibrium geometry: O–H 0.947 Å, H–O–H 105.5° at RHF/6-31G*.
+        let eq = s.equilibrium
+        func distance(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot() }
+        XCTAssertEqual(distance(eq[0], eq[1]), distance(eq[0], eq[2]), accuracy: 1e-9)
+        XCTAssertEqual(distance(eq[0], eq[1]), 0.9473, accuracy: 0.002)
+    }
+
+    func testWaterVerdictsPointGroupExactTotallySymmetricReflectionsNot() throws {
+        let water = try Self.water()
+        let result = try Analyzer.run(water, AnalysisConfiguration())
+        XCTAssertEqual(result.molecule?.pointGroupName, "C2v")
+        let byName = Dictionary(uniqueKeysWithValues: result.operations.map { ($0.name, $0) })
+        let flip = try XCTUnwrap(water.operations.first)
+        XCTAssertEqual(byName[flip.name]?.verdict, .exact, "the point-group operation flipping q3")
+        XCTAssertNil(byName["reflect(q3)"], "reflect(q3) is the same matrix, tested under the point group's name")
+        for name in ["reflect(q1)", "reflect(q2)"] {
+            let v = try XCTUnwrap(byName[name]?.verdict, name)
+            XCTAssertNotEqual(v, .exact, "\(name) reflects a totally symmetric mode: broken at cubic order")
+        }
+    }
+
+    /// `dipole_x` (Debye, x in the Eckart frame of the equilibrium) changes sign under the
+    /// operations that flip the antisymmetric stretch: analysed as the label, with the modes from
+    /// the energies, that operation must come out absent.
+    func testDipoleComponentIsNotInvariantUnderThePointGroup() throws {
+        let frames = try ExtendedXYZReader.read(path: Self.example("water.extxyz"))
+        let dipole = try frames.extraInfo.map { info in
+            try XCTUnwrap(info.first { $0.key == "dipole_x" }.flatMap { Double($0.value) })
+        }
+        let water = try MolecularTable(frames: frames, label: (name: "dipole_x", values: dipole))
+        XCTAssertEqual(water.table.labelName, "dipole_x")
+        let result = try Analyzer.run(water, AnalysisConfiguration())
+        let flip = try XCTUnwrap(water.operations.first)
+        XCTAssertEqual(result.operations.first { $0.name == flip.name }?.verdict, .absent)
+    }
+
+    /// The same frames with the atoms listed in another order (H, O, H), each frame moved by a
+    /// further random rotation and translation, give the same frequencies and point group.
+    func testAtomOrderAndRigidMotionsDoNotChangeFrequenciesOrPointGroup() throws {
+        let frames = try ExtendedXYZReader.read(path: Self.example("water.extxyz"))
+        let order = [1, 0, 2]
+        var rng = SeededGenerator(seed: 11)
+        var positions: [Double] = []
+        for f in 0..<frames.frameCount {
+            var frame: [Double] = []
+            for a in order { let p = frames.position(frame: f, atom: a); frame += [p.x, p.y, p.z] }
+            let rotation = MoleculeFixtures.randomRotation(&rng)
+            positions += MoleculeFixtures.move(frame, rotation: rotation, translation: (0..<3).map { _ in rng.uniform(-5, 5) })
+        }
+        let permuted = MolecularFrames(species: order.map { frames.species[$0] }, positions: positions,
+                                       energies: frames.energies, labelKey: frames.labelKey)
+        let a = try Self.water().summary, b = try MolecularTable(frames: permuted).summary
+        XCTAssertEqual(b.pointGroupName, a.pointGroupName)
+        XCTAssertEqual(b.orderOnModes, a.orderOnModes)
+        for (x, y) in zip(a.frequencies, b.frequencies) { XCTAssertEqual(x, y, accuracy: 1e-6 * x) }
+        XCTAssertEqual(b.formula, "H2O")
+    }
+
+    /// `examples/water-cartesian.csv` read with `--molecule O,H,H` holds the same frames.
+    func testCartesianCSVAgreesWithExtendedXYZ() throws {
+        let table = try CSVReader.read(path: Self.example("water-cartesian.csv"), options: CSVReadOptions())
+        let frames = try MolecularFrames(table: table, symbols: ["O", "H", "H"])
+        let csv = try MolecularTable(frames: frames).summary
+        let xyz = try Self.water().summary
+        XCTAssertEqual(csv.pointGroupName, xyz.pointGroupName)
+        for (x, y) in zip(csv.frequencies, xyz.frequencies) { XCTAssertEqual(x, y, accuracy: 1e-9 * x) }
+    }
+
+    /// The same frames in hartree and bohr, declared as such, give the same wavenumbers and the
+    /// same equilibrium geometry in Å (the conversions go through SI in `NormalModes`).
+    func testEnergyAndLengthUnitsAreHonoured() throws {
+        let frames = try ExtendedXYZReader.read(path: Self.example("water.extxyz"))
+        let bohr = LengthUnit.angstrom.convert(1, to: .bohr)
+        let hartree = EnergyUnit.electronvolt.convert(1, to: .hartree)
+        let converted = MolecularFrames(species: frames.species, positions: frames.positions.map { $0 * bohr },
+                                        energies: frames.energies.map { $0 * hartree }, labelKey: frames.labelKey)
+        let atomic = try MolecularTable(frames: converted, options: MolecularOptions(energyUnit: .hartree, lengthUnit: .bohr)).summary
+        let reference = try Self.water().summary
+        XCTAssertEqual(atomic.energyUnit, .hartree)
+        for (x, y) in zip(atomic.frequencies, reference.frequencies) { XCTAssertEqual(x, y, accuracy: 1e-6 * y) }
+        for (a, b) in zip(atomic.equilibrium.joined(), reference.equilibrium.joined()) { XCTAssertEqual(a, b, accuracy: 1e-7) }
+    }
+
+    func testTooFewFramesLowerTheOrderWithAWarning() throws {
+        let frames = try ExtendedXYZReader.read(path: Self.example("water.extxyz"))
+        let n = 40   // order 3 in 3 coordinates has 20 coefficients, order 4 has 35
+        let subset = MolecularFrames(species: frames.species, positions: Array(frames.positions.prefix(9 * n)),
+                                     energies: Array(frames.energies.prefix(n)), labelKey: frames.labelKey)
+        let t = try MolecularTable(frames: subset)
+        XCTAssertEqual(t.summary.fitOrder, 3)
+        XCTAssertEqual(t.summary.warnings, [.orderLowered(requested: 4, used: 3, frames: 40, coefficients: 35)])
+        XCTAssertThrowsError(try MolecularTable(frames: MolecularFrames(
+            species: frames.species, positions: Array(frames.positions.prefix(9 * 10)),
+            energies: Array(frames.energies.prefix(10)), labelKey: frames.labelKey))) { error in
+            XCTAssertEqual(error as? MoleculeError, .tooFewFrames(frames: 10, needed: 20, coordinates: 3))
+        }
+    }
+
+    func testLinearMoleculeIsRefusedClearly() throws {
+        // CO2 about its linear minimum: E = k Σ (r − r₀)² + k_b (π − ∠OCO)², frames with random
+        // displacements of 0.02 Å (bent by a few degrees); the first frame is the minimum itself.
+        var rng = SeededGenerator(seed: 7)
+        var positions: [Double] = [], energies: [Double] = []
+        func distance(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot() }
+        for f in 0..<60 {
+            let d = (0..<9).map { _ in f == 0 ? 0 : 0.02 * rng.nextGaussian() }
+            let p = [0, 0, -1.16, 0, 0, 0, 0, 0, 1.16].enumerated().map { $0.element + d[$0.offset] }
+            let o1 = Array(p[0..<3]), c = Array(p[3..<6]), o2 = Array(p[6..<9])
+            let r1 = distance(o1, c), r2 = distance(o2, c)
+            let cosine = zip(zip(o1, o2), c).map { ($0.0 - $1) * ($0.1 - $1) }.reduce(0, +) / (r1 * r2)
+            let bend = Double.pi - acos(max(-1, min(1, cosine)))
+            positions += p
+            energies.append(10 * ((r1 - 1.16) * (r1 - 1.16) + (r2 - 1.16) * (r2 - 1.16)) + 0.5 * bend * bend)
+        }
+        let frames = MolecularFrames(species: ["O", "C", "O"], positions: positions, energies: energies, labelKey: "energy")
+        XCTAssertThrowsError(try MolecularTable(frames: frames)) { error in
+            XCTAssertEqual(error as? MoleculeError, .linearMolecule(formula: "CO2"))
+        }
+    }
+
+    /// Ammonia (`examples/ammonia.extxyz`, 600 RHF/6-31G* frames): C3v of order 6 acts on its six
+    /// modes faithfully; the E pairs come out degenerate, each operation acts orthogonally on q,
+    /// and the wavenumbers agree with PySCF's within 0.5 %.
+    func testAmmoniaC3vWithDegenerateModes() throws {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "ammonia_pyscf_reference", withExtension: "json", subdirectory: "Fixtures"))
+        let ref = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+        let ammonia = try MolecularTable(frames: try ExtendedXYZReader.read(path: Self.example("ammonia.extxyz")))
+        let s = ammonia.summary
+        XCTAssertEqual(s.pointGroupName, "C3v")
+        XCTAssertEqual(s.pointGroupOrder, 6)
+        XCTAssertEqual(s.orderOnModes, ref.pointGroup.orderOfActionOnQ)
+        XCTAssertEqual(ammonia.operations.count, 5, "every non-identity operation acts on q in its own way")
+        for (got, want) in zip(s.frequencies, ref.harmonic.wavenumbers_cm) {
+            XCTAssertLessThan(abs(got - want) / want, 0.005, "harmonic wavenumber \(got) vs PySCF \(want) cm⁻¹")
+        }
+        XCTAssertEqual(s.modes.map(\.isDegenerate), [false, true, true, false, true, true])
+        XCTAssertEqual(s.modes[0].characters, [1, 1, 1, 1, 1, 1], "the umbrella mode is totally symmetric")
+        for op in s.operations {
+            let g = op.actionOnModes
+            XCTAssertLessThan((g * g.transposed).maxAbsDifference(.identity(6)), 1e-9, op.name)
+        }
+    }
+
+    func testHillFormula() {
+        XCTAssertEqual(MolecularTable.hillFormula(["O", "H", "H"]), "H2O")
+        XCTAssertEqual(MolecularTable.hillFormula(["H", "C", "H", "H", "H"]), "CH4")
+        XCTAssertEqual(MolecularTable.hillFormula(["N", "H", "H", "H"]), "H3N")
+        XCTAssertEqual(MolecularTable.hillFormula(["C", "O", "O"]), "CO2")
+    }
+}
