@@ -39,9 +39,17 @@ func runAnalyzeBenchmark(_ arguments: BenchmarkArguments) throws {
     let start = monotonicSeconds()
     var last = start
     var stage = "start"
-    let result = try Analyzer.run(table, AnalysisConfiguration()) { message in
+    let result = try Analyzer.run(table, AnalysisConfiguration()) { progress in
         // Each stage's duration, printed when the next one starts (operation tests as one stage).
-        if message.hasPrefix("testing"), stage.hasPrefix("testing") { return }
+        let message: String
+        switch progress {
+        case .fitting: message = "fitting"
+        case .indexingNeighbours: message = "neighbour index"
+        case .testing: message = "testing operations"
+        case .closingGroup: message = "group"
+        case .recommending: message = "recommendation"
+        }
+        if message == stage { return }
         let now = monotonicSeconds()
         fputs(String(format: "  %6.2f s  %@\n", now - last, stage), stderr)
         stage = message
