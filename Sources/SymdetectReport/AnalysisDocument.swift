@@ -166,6 +166,8 @@ public struct OperationEntry: Codable, NullEncoded, Sendable, Equatable {
         case .negligibleBreaking: return "negligibleBreaking"
         case .floorWithinTarget: return "floorWithinTarget"
         case .floorsAboveTarget: return "floorsAboveTarget"
+        case .withinMisfit: return "withinMisfit"
+        case .beyondMisfit: return "beyondMisfit"
         case .noEvidence: return "noEvidence"
         }
     }

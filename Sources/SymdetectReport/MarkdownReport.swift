@@ -248,7 +248,7 @@ struct MarkdownReport {
             rows.append([
                 Self.code(op.name), op.verdict == .exact ? "**exact**" : op.verdict.rawValue,
                 op.decidedBy.map { $0 == .taylor ? "Taylor" : "mirror" } ?? "—",
-                op.verdict == .inconclusive ? "—" : Self.pValue(op.adjustedPValue),
+                Wording.pValueDecides(op) ? Self.pValue(op.adjustedPValue) : "—",
                 op.breakingOrder.map(String.init) ?? "—",
                 op.breakingRMS.map(Self.f3) ?? "—",
                 NumberFormatting.format(100 * op.coverage, digits: 3) + "%",

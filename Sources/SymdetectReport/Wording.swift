@@ -19,6 +19,14 @@ public struct Wording: Sendable {
 
     // MARK: Verdicts
 
+    /// Whether a test's (Holm-adjusted) p-value decided the verdict, and so is worth showing.
+    public static func pValueDecides(_ op: OperationResult) -> Bool {
+        switch op.basis {
+        case .noEvidence, .withinMisfit, .beyondMisfit: return false
+        default: return true
+        }
+    }
+
     public static func testName(_ e: Evidence) -> String {
         e == .taylor ? "Taylor (Wald) test" : "mirror test"
     }
@@ -38,6 +46,11 @@ public struct Wording: Sendable {
         case let .floorsAboveTarget(scheme, floor, target):
             let lowest = scheme.flatMap { sc in floor.map { "(\(sc.rawValue)) \(amount($0))" } } ?? "(none applies)"
             s = "broken (\(test), \(p)); the lowest predicted RMSE floor \(lowest) exceeds the target error \(amount(target))"
+        case let .withinMisfit(floor, misfit):
+            s = "the Taylor model is not adequate, but it misfits the labels by only \(amount(misfit)) (RMS), under half the target error, and its own breaking — a naive floor of \(amount(floor)) — is within \(NumberFormatting.format(VerdictRule.withinMisfitFactor, digits: 2))× that misfit: no breaking is resolvable above the model's misfit"
+        case let .beyondMisfit(floor, misfit):
+            let verdictText = op.verdict == .approximate ? "within" : "above"
+            s = "the Taylor model is not adequate, but its breaking — a naive floor of \(amount(floor)) — is more than \(NumberFormatting.format(VerdictRule.beyondMisfitFactor, digits: 2))× its whole misfit of \(amount(misfit)) (RMS): broken by effect size, with the lowest floor \(op.bestFloor.map { amount($0) } ?? "undefined") \(verdictText) the target error"
         case .noEvidence:
             s = "neither test can speak: " + op.limitations.map(limitation).joined(separator: ", and ")
             s += ". " + whatWouldDecide(op, names: names)

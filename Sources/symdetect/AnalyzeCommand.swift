@@ -229,7 +229,7 @@ struct AnalyzeSummary {
         var rows: [[String]] = [["operation", "verdict", "decided by", "p (Holm)", "lowest floor"]]
         for op in result.operations {
             rows.append([op.name, op.verdict.rawValue, op.decidedBy?.rawValue ?? "-",
-                         op.adjustedPValue.map { $0 == 0 ? "<1e-300" : NumberFormatting.format($0, digits: 2) } ?? "-",
+                         (Wording.pValueDecides(op) ? op.adjustedPValue : nil).map { $0 == 0 ? "<1e-300" : NumberFormatting.format($0, digits: 2) } ?? "-",
                          op.verdict == .exact || op.verdict == .inconclusive ? "-" : op.bestFloor.map { f($0) + u + (op.bestScheme.map { " (\($0.rawValue))" } ?? "") } ?? "-"])
         }
         for line in Self.leftAligned(rows) { out += "  " + line + "\n" }

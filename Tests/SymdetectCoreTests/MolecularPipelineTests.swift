@@ -202,6 +202,30 @@ final class MolecularPipelineTests: XCTestCase {
         }
     }
 
+    /// Ammonia's labels are noise-free ab initio energies: the order-4 model's misfit is real
+    /// (order-5 terms significant) but far below the target error, and the mirror test is too
+    /// coarse in six dimensions; the model's breaking against its misfit still decides. Every
+    /// C3v operation is exact (their model floors are of the size of the misfit), every
+    /// reflection of a single normal coordinate is broken far beyond it, and the exact group is
+    /// C3v's action on the modes, of order 6.
+    func testAmmoniaVerdictsRestOnTheModelsBreakingAgainstItsMisfit() throws {
+        let ammonia = try MolecularTable(frames: try ExtendedXYZReader.read(path: Self.example("ammonia.extxyz")))
+        let r = try Analyzer.run(ammonia, AnalysisConfiguration())
+        XCTAssertFalse(r.adequacy.adequate)
+        for op in r.operations {
+            if case .pointGroup = op.operation.kind {
+                XCTAssertEqual(op.verdict, .exact, "\(op.name): \(op.basis)")
+                if case .withinMisfit = op.basis {} else { XCTFail("\(op.name): \(op.basis)") }
+            }
+            if case .reflect = op.operation.kind {
+                XCTAssertEqual(op.verdict, .absent, "\(op.name): \(op.basis)")
+            }
+        }
+        XCTAssertEqual(r.group.order, 6)
+        XCTAssertEqual(r.recommendation.gainFactor, 6)
+        XCTAssertEqual(r.recommendation.scheme, .naive)
+    }
+
     func testHillFormula() {
         XCTAssertEqual(MolecularTable.hillFormula(["O", "H", "H"]), "H2O")
         XCTAssertEqual(MolecularTable.hillFormula(["H", "C", "H", "H", "H"]), "CH4")

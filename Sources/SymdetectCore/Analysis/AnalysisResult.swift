@@ -57,6 +57,14 @@ public enum VerdictBasis: Sendable, Equatable {
     case floorWithinTarget(scheme: AugmentationScheme, floor: Double, target: Double)
     /// Broken; the lowest floor (if any scheme applies) exceeds the target error.
     case floorsAboveTarget(scheme: AugmentationScheme?, floor: Double?, target: Double)
+    /// The Taylor model is not adequate, but its misfit is under half the target error, and the
+    /// model's own breaking (its naive floor) is within `VerdictRule.withinMisfitFactor` × that
+    /// misfit: no breaking is resolvable above the model's misfit (SPEC §2.6), and any that hides
+    /// in it leaves a floor below the target error.
+    case withinMisfit(modelFloor: Double, misfit: Double)
+    /// The Taylor model is not adequate, but its breaking is many times its whole misfit:
+    /// broken by effect size (the floor that decides is in `floorWithinTarget`'s place).
+    case beyondMisfit(modelFloor: Double, misfit: Double)
     /// Neither test can speak (see the operation's `limitations`).
     case noEvidence
 }

@@ -35,7 +35,9 @@ public enum Analyzer {
         let rule = VerdictRule(alpha: configuration.alpha, targetError: target, testedTargetError: testedTarget,
                                exactTolerance: tolerance, adequacy: adequacy,
                                convex: outcome.hessian.kind == .minimum && outcome.center.flatDirections == 0,
-                               learningCurve: curve)
+                               learningCurve: curve,
+                               misfitEffectSize: !adequacy.adequate && !adequacy.reproducesLabels && scale.transform == .none
+                                   && VerdictRule.withinMisfitFactor * adequacy.fitRMSE <= target ? adequacy.fitRMSE : nil)
         let inputs = OperationEvidence.Inputs(
             table: table, outcome: outcome, scale: scale, context: context, alpha: configuration.alpha, testedSpread: testedSpread,
             centerIsFitted: outcome.center.kind.isStationaryPoint && scale.transform == .none)

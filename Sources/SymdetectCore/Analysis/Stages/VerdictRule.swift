@@ -7,12 +7,20 @@
 ///    could have resolved a breaking that matters. The mirror test alone cannot where the
 ///    smallest naive floor it resolves (half its resolvable breaking RMS) exceeds the target
 ///    error: then `inconclusive`.
+/// 5. Where that leaves `inconclusive` and the model, though not adequate, misfits the labels by
+///    at most half the target error (`misfitEffectSize`, label scale only), its antisymmetric
+///    part is an effect size to be compared with the misfit (SPEC §2.5). Misfit leaks into the
+///    odd coefficients, so an exactly symmetric label still shows a model naive floor of the
+///    order of the misfit RMS: a floor within `withinMisfitFactor` × the misfit is `exact` (no
+///    breaking resolvable above the misfit; any that hides there leaves a floor below the target
+///    error), one above `beyondMisfitFactor` × the misfit is broken (approximate or absent by the
+///    model's floors); in between it stays `inconclusive`.
 /// 3. Broken, but the naive floor (the RMS of the breaking) ≤ the exactness tolerance: `exact`.
 /// 4. Broken, and the lowest floor of the schemes that do not lean on the fitted odd terms
 ///    (`naive`, `hessian`) ≤ the target error: `approximate`; otherwise `absent`. With a good
 ///    model the `taylor` scheme can correct *any* operation, which says nothing about the
 ///    symmetry itself; it competes only in the recommendation.
-struct VerdictRule {
+public struct VerdictRule {
     let alpha: Double
     let targetError: Double
     /// The target error on the tested scale: the same fraction of the tested labels' spread.
@@ -22,6 +30,15 @@ struct VerdictRule {
     /// The centre is a minimum (the `hessian` scheme applies).
     let convex: Bool
     let learningCurve: LearningCurveModel
+    /// The fit's RMSE in label units where the model is not adequate but misfits by less than
+    /// the target error (and the labels are tested as they are); nil otherwise.
+    let misfitEffectSize: Double?
+
+    /// A model naive floor within this multiple of the misfit RMS is not resolvable above it.
+    public static let withinMisfitFactor = 2.0
+    /// A model naive floor beyond this multiple of the model's whole misfit RMS cannot be misfit
+    /// absorbed into odd coefficients.
+    public static let beyondMisfitFactor = 4.0
 
     /// Step 1: the test that speaks, its p-value and what kept the other from speaking.
     struct Choice {
@@ -48,15 +65,16 @@ struct VerdictRule {
 
     /// Steps 2–4, given the Holm-adjusted p-value.
     func decide(_ e: OperationEvidence, choice: Choice, adjustedP: Double?) -> OperationResult {
-        let useMirror = !adequacy.adequate && e.mirrorFloors != nil
+        var useMirror = !adequacy.adequate && e.mirrorFloors != nil
         var floors = useMirror ? e.mirrorFloors! : e.modelFloors
         if !convex { floors.hessian = nil }
-        let best = [AugmentationScheme.naive, .hessian].compactMap { s in floors[s].map { (scheme: s, rmse: $0.rmse) } }
+        var best = [AugmentationScheme.naive, .hessian].compactMap { s in floors[s].map { (scheme: s, rmse: $0.rmse) } }
             .min { $0.rmse < $1.rmse }
         let breakingRMS = choice.decisive == .mirror ? (e.mirror.breakingRMS ?? e.modelBreakingRMS) : e.modelBreakingRMS
-        let verdict: Verdict
-        let basis: VerdictBasis
-        let broken: Bool
+        var verdict: Verdict
+        var basis: VerdictBasis
+        var broken: Bool
+        var decidedBy = choice.decisive
         let mirrorAlone = choice.decisive == .mirror && !(adequacy.adequate && e.taylor.pValue != nil)
         let unresolved = mirrorAlone && choice.limitations.contains { if case .mirrorLacksResolution = $0 { return true }; return false }
         if choice.decisive == nil {
@@ -74,11 +92,33 @@ struct VerdictRule {
         } else {
             (verdict, basis, broken) = (.absent, .floorsAboveTarget(scheme: best?.scheme, floor: best?.rmse, target: targetError), true)
         }
+        // Step 5: the model's breaking against its misfit.
+        if verdict == .inconclusive, let misfit = misfitEffectSize, let modelFloor = e.modelFloors.naive?.rmse {
+            var modelFloors = e.modelFloors
+            if !convex { modelFloors.hessian = nil }
+            let modelBest = [AugmentationScheme.naive, .hessian].compactMap { s in modelFloors[s].map { (scheme: s, rmse: $0.rmse) } }
+                .min { $0.rmse < $1.rmse }
+            if modelFloor <= Self.withinMisfitFactor * misfit {
+                (verdict, basis, broken) = (.exact, .withinMisfit(modelFloor: modelFloor, misfit: misfit), false)
+                decidedBy = .taylor
+            } else if modelFloor >= Self.beyondMisfitFactor * misfit, let modelBest {
+                verdict = modelBest.rmse <= targetError ? .approximate : .absent
+                basis = .beyondMisfit(modelFloor: modelFloor, misfit: misfit)
+                broken = true
+                decidedBy = .taylor
+                floors = modelFloors
+                useMirror = false
+            }
+        }
+        if !useMirror {
+            best = [AugmentationScheme.naive, .hessian].compactMap { s in floors[s].map { (scheme: s, rmse: $0.rmse) } }
+                .min { $0.rmse < $1.rmse }
+        }
         let orbit = e.operation.isContinuous ? nil : e.operation.orbitMatrices(limit: 1000).count
         let crossover: Double? = verdict == .approximate
             ? orbit.flatMap { n in best.flatMap { learningCurve.crossover(orbitSize: Double(n), floor: $0.rmse) } } : nil
         return OperationResult(
-            operation: e.operation, verdict: verdict, basis: basis, decidedBy: verdict == .inconclusive ? nil : choice.decisive,
+            operation: e.operation, verdict: verdict, basis: basis, decidedBy: verdict == .inconclusive ? nil : decidedBy,
             limitations: choice.limitations,
             taylor: e.taylor, mirror: e.mirror, pValue: choice.pValue, adjustedPValue: adjustedP,
             breakingOrder: broken ? e.taylor.breakingOrder : nil, breakingRMS: breakingRMS,
