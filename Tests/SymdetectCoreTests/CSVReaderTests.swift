@@ -23,40 +23,12 @@ final class CSVReaderTests: XCTestCase {
         bytes: [UInt8], _ options: CSVReadOptions = .init(), line: Int?, column: Int?,
         contains fragments: [String], file: StaticString = #filePath, sourceLine: UInt = #line
     ) {
-        do {
-            let table = try CSVReader.read(data: bytes, name: "t.csv", options: options)
-            XCTFail("expected an error, read \(table.count) rows", file: file, line: sourceLine)
-        } catch let error as InputError {
-            guard case let .badData(path, gotLine, gotColumn, _, _, _) = error else {
-                return XCTFail("expected .badData, got \(error)", file: file, line: sourceLine)
-            }
-            XCTAssertEqual(path, "t.csv", file: file, line: sourceLine)
-            XCTAssertEqual(gotLine, line, "line in \(error)", file: file, line: sourceLine)
-            XCTAssertEqual(gotColumn, column, "column in \(error)", file: file, line: sourceLine)
-            XCTAssertEqual(error.exitCode, 65, file: file, line: sourceLine)
-            var location = "t.csv"
-            if let line { location += ":\(line)" }
-            if let column { location += ":\(column)" }
-            let message = error.description
-            XCTAssertTrue(message.hasPrefix(location + ": "), "'\(message)' should start with '\(location): '",
-                          file: file, line: sourceLine)
-            XCTAssertFalse(message.contains("\n"), "one line: '\(message)'", file: file, line: sourceLine)
-            for fragment in fragments {
-                XCTAssertTrue(message.contains(fragment), "'\(message)' should contain '\(fragment)'",
-                              file: file, line: sourceLine)
-            }
-        } catch {
-            XCTFail("expected InputError, got \(error)", file: file, line: sourceLine)
+        assertBadDataError(path: "t.csv", line: line, column: column, contains: fragments, file: file, sourceLine: sourceLine) {
+            try CSVReader.read(data: bytes, name: "t.csv", options: options).count
         }
     }
 
-    private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("CSVReaderTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func temporaryDirectory() throws -> URL { try makeTemporaryDirectory() }
 
     /// A seeded generator (SplitMix64) so every random test is repeatable.
     private struct SeededGenerator: RandomNumberGenerator {

@@ -16,41 +16,13 @@ final class ExtendedXYZReaderTests: XCTestCase {
         _ text: String, labelKey: String = "energy", frame: Int?, line: Int?, column: Int? = nil,
         contains fragments: [String], file: StaticString = #filePath, sourceLine: UInt = #line
     ) {
-        do {
-            let frames = try read(text, labelKey: labelKey)
-            XCTFail("expected an error, read \(frames.frameCount) frames", file: file, line: sourceLine)
-        } catch let error as InputError {
-            guard case let .badData(path, gotLine, gotColumn, _, _, _) = error else {
-                return XCTFail("expected .badData, got \(error)", file: file, line: sourceLine)
-            }
-            XCTAssertEqual(path, "t.xyz", file: file, line: sourceLine)
-            XCTAssertEqual(gotLine, line, "line in \(error)", file: file, line: sourceLine)
-            XCTAssertEqual(gotColumn, column, "column in \(error)", file: file, line: sourceLine)
-            XCTAssertEqual(error.exitCode, 65, file: file, line: sourceLine)
-            var prefix = "t.xyz"
-            if let line { prefix += ":\(line)" }
-            if let column { prefix += ":\(column)" }
-            prefix += ": "
-            if let frame { prefix += "frame \(frame): " }
-            let message = error.description
-            XCTAssertTrue(message.hasPrefix(prefix), "'\(message)' should start with '\(prefix)'", file: file, line: sourceLine)
-            XCTAssertFalse(message.contains("\n"), "one line: '\(message)'", file: file, line: sourceLine)
-            for fragment in fragments {
-                XCTAssertTrue(message.contains(fragment), "'\(message)' should contain '\(fragment)'",
-                              file: file, line: sourceLine)
-            }
-        } catch {
-            XCTFail("expected InputError, got \(error)", file: file, line: sourceLine)
+        assertBadDataError(path: "t.xyz", line: line, column: column, prefixSuffix: frame.map { "frame \($0): " } ?? "",
+                           contains: fragments, file: file, sourceLine: sourceLine) {
+            try read(text, labelKey: labelKey).frameCount
         }
     }
 
-    private func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ExtendedXYZReaderTests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func temporaryDirectory() throws -> URL { try makeTemporaryDirectory() }
 
     /// Two water frames: quoted values with blanks and an escaped quote, a flag, spaces around `=`,
     /// an unused integer column between the positions and the forces, and masses (one deuterium).
