@@ -33,11 +33,30 @@ struct AugmentCommand: ParsableCommand {
             originals, otherwise e.g. "reflect(x)" or "reflect(x)*swap(x,y)", a product whose \
             rightmost factor acts first). The file is written atomically: a failed run never \
             leaves a partial or clobbered output.
+
+            Molecular frames (.xyz/.extxyz, or a CSV of x, y, z columns per atom with \
+            --molecule) run the molecular pipeline of analyze first: the operations are named \
+            as analyze names them — point-group operations (C2, perm(2,3)·C2, σv; a symbol \
+            alone when it is unambiguous) or operations on the normal coordinates \
+            (reflect(q1), invert, rotate(q2,q3,*)). Each image is built in the Eckart frame of \
+            the equilibrium and put back at its frame's orientation and position. An element \
+            that acts on the modes as a point-group operation is exact: the frame with its \
+            identical atoms permuted and rotated or reflected, its energy unchanged and its \
+            forces carried along, whatever the scheme. Other elements act about the fitted \
+            minimum; their energies follow --scheme and their forces are minus the gradient of \
+            that energy (naive: the image of the frame's force). The output format follows the \
+            extension of -o: extended XYZ (.xyz, .extxyz; the input's label key, forces when \
+            the frames have them, every frame's other comment keys copied from its source \
+            frame; --provenance adds the key `operation`) or CSV (the Cartesian columns and the \
+            energy).
             """
     )
 
     @OptionGroup(title: "Input")
     var input: InputOptions
+
+    @OptionGroup(title: "Molecules")
+    var moleculeOptions: MoleculeOptions
 
     @OptionGroup(title: "Taylor model (centre and corrections)")
     var model: FitOptions
@@ -76,6 +95,13 @@ struct AugmentCommand: ParsableCommand {
     }
 
     func run() throws {
+        if moleculeOptions.isMolecular(input) { return try runMolecular() }
+        if let unused = moleculeOptions.givenMolecularOnly.first {
+            throw CommandFailure("\(unused) applies to molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
+        }
+        if MoleculeOptions.isExtendedXYZ(output) {
+            throw CommandFailure("-o \(output): extended XYZ output needs molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
+        }
         let table = try input.readTable()
         let names = table.featureNames
         // Syntax and column names first (a mode reflection is checked against placeholder modes),
@@ -123,6 +149,81 @@ struct AugmentCommand: ParsableCommand {
         switch error {
         case .notConvex: return .dataError
         case .groupTooLarge, .notInvolution, .dimensionMismatch, .noOperations, .invalidCopies: return .usage
+        }
+    }
+}
+
+extension AugmentCommand {
+    /// Molecular frames: the molecular pipeline, the fit in q, then the images as frames.
+    func runMolecular() throws {
+        let (frames, csvTable) = try moleculeOptions.readFrames(input)
+        let molecule = try moleculeOptions.molecularTable(frames, input)
+        // The fit in q, with the order lowered as the molecular pipeline lowered it (as analyze).
+        var configuration = model.configuration
+        if case let .fixed(k) = configuration.order, k > molecule.summary.fitOrder { configuration.order = .fixed(molecule.summary.fitOrder) }
+        var outcome: FitOutcome!
+        try CommandFailure.inFile(input.data) {
+            outcome = try FitPipeline.run(molecule.table, configuration)
+        }
+        let parsed: [SymmetryOperation]
+        do {
+            parsed = try operations.map { try MolecularOperationLookup.resolve($0, on: molecule, modes: outcome.hessian.eigenvectors) }
+        } catch let error as MolecularOperationError {
+            throw CommandFailure("\(input.data): \(OptionWording.message(error))", exitCode: .usage)
+        }
+        let augmented: AugmentedFrames
+        do {
+            let augmenter = try MolecularAugmenter(molecule: molecule, fit: outcome, operations: parsed, scheme: scheme,
+                                                   copies: copies, seed: seed, force: force)
+            augmented = try augmenter.augment(frames)
+        } catch let error as AugmentationError {
+            throw CommandFailure("\(input.data): \(OptionWording.message(error))", exitCode: Self.exitCode(for: error))
+        } catch let error as MoleculeError {
+            throw CommandFailure("\(input.data): \(error.description)", exitCode: .dataError)
+        }
+        let out = augmented.frames
+        let names = provenance ? (0..<out.frameCount).map(augmented.provenance) : nil
+        if MoleculeOptions.isExtendedXYZ(output) {
+            try AtomicFile.write(to: output) { writer in
+                try out.writeExtendedXYZ(to: writer, extra: names.map { names in { [InfoEntry(key: "operation", value: names[$0])] } })
+            }
+        } else {
+            var columns = out.cartesianColumnNames
+            var order: [String]? = nil
+            if let csvTable {
+                columns = csvTable.featureNames + [csvTable.labelName]
+                order = CSVHeader.usedColumnsInFileOrder(path: input.data, delimiter: input.readOptions.delimiter, table: csvTable).used
+            }
+            try AtomicFile.write(to: output) { writer in
+                try out.writeCSV(to: writer, columnNames: columns, order: order,
+                                 extra: names.map { names in (name: "operation", value: { names[$0] }) })
+            }
+        }
+
+        print(MoleculeOptions.summaryLine(molecule.summary), terminator: "")
+        let exact = augmented.elements.dropFirst().filter(\.isExact).map(\.name)
+        let schemed = augmented.elements.dropFirst().filter { !$0.isExact }.map(\.name)
+        var groupText = augmented.isContinuous
+            ? "\(augmented.elements.count) elements (continuous family sampled with \(copies) members)"
+            : "group order \(augmented.elements.count) on the modes"
+        if !exact.isEmpty { groupText += "; exact: " + exact.joined(separator: ", ") }
+        if !schemed.isEmpty { groupText += "; scheme \(scheme.rawValue): " + schemed.joined(separator: ", ") }
+        let forcesText = out.forces == nil ? "without forces" : "with forces"
+        print("augment: \(frames.frameCount) frames in, \(out.frameCount) frames out \(forcesText) (\(groupText)) → \(output)")
+        for note in augmented.notes {
+            StandardError.write("symdetect: note: \(Self.wording(note))\n")
+        }
+        for warning in outcome.warnings.map(Wording.fitWarning) + molecule.summary.warnings.map(Wording.moleculeWarning) {
+            StandardError.write("symdetect: warning: \(warning)\n")
+        }
+    }
+
+    static func wording(_ note: MolecularAugmentationNote) -> String {
+        switch note {
+        case let .imagesOutsideData(element, count, total):
+            return "\(count) of \(total) images under \(element) lie outside the range of the frames in some normal coordinate: their labels extrapolate the Taylor model"
+        case let .imagesLeaveTheWell(element, count, total, deviation):
+            return "\(count) of \(total) images under \(element) land outside the well of the equilibrium (aligned back, their normal coordinates differ by up to \(NumberFormatting.format(deviation, digits: 3))): the operation is exact but maps those frames to another region of configuration space (e.g. the mirror image of a chiral structure); they are written all the same"
         }
     }
 }

@@ -66,7 +66,11 @@ struct MoleculeOptions: ParsableArguments {
     /// molecule (unknown element, linear, too few frames, no minimum) are bad data (65), named
     /// with the file.
     func readMolecule(_ input: InputOptions) throws -> MolecularTable {
-        let frames: MolecularFrames
+        try molecularTable(try readFrames(input).frames, input)
+    }
+
+    /// The frames as read, and for a CSV the table they came from (its column names).
+    func readFrames(_ input: InputOptions) throws -> (frames: MolecularFrames, table: SampleTable?) {
         if Self.isExtendedXYZ(input.data) {
             if input.features != nil || input.delimiter != nil {
                 throw ValidationError("--features and --delimiter apply to CSV files, not to extended XYZ '\(input.data)'")
@@ -74,13 +78,17 @@ struct MoleculeOptions: ParsableArguments {
             let name = URL(fileURLWithPath: input.data).lastPathComponent
             let progress = ProgressLine("reading \(name)")
             defer { progress.finish() }
-            frames = try ExtendedXYZReader.read(path: input.data, labelKey: input.label?.trimmingCharacters(in: .whitespaces) ?? "energy") {
+            let frames = try ExtendedXYZReader.read(path: input.data, labelKey: input.label?.trimmingCharacters(in: .whitespaces) ?? "energy") {
                 done, total in progress.update(done: done, total: total)
             }
-        } else {
-            let table = try input.readTable()
-            frames = try MolecularFrames(table: table, symbols: Self.symbols(molecule ?? ""), path: input.data)
+            return (frames, nil)
         }
+        let table = try input.readTable()
+        return (try MolecularFrames(table: table, symbols: Self.symbols(molecule ?? ""), path: input.data), table)
+    }
+
+    /// The molecular pipeline on frames read from `input`.
+    func molecularTable(_ frames: MolecularFrames, _ input: InputOptions) throws -> MolecularTable {
         do {
             return try MolecularTable(frames: frames, options: options)
         } catch let error as MoleculeError {

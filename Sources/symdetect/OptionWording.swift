@@ -31,3 +31,17 @@ enum OptionWording {
         }
     }
 }
+
+extension OptionWording {
+    static func message(_ error: MolecularOperationError) -> String {
+        switch error {
+        case let .unknownPointGroupOperation(text, available):
+            let list = available.isEmpty ? "none acts on the normal coordinates" : available.joined(separator: ", ")
+            return "--op '\(text)': no operation of the molecule's point group has this name (operations acting on the modes: \(list); or reflect(q1), invert, … on the normal coordinates)"
+        case let .ambiguousPointGroupOperation(text, candidates):
+            return "--op '\(text)': several operations of the point group have this symbol and act differently on the modes (\(candidates.joined(separator: ", "))): name one in full"
+        case let .syntax(error):
+            return error.description
+        }
+    }
+}

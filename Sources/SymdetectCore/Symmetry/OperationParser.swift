@@ -22,6 +22,9 @@ public struct OperationSpec: Sendable, Equatable, CustomStringConvertible {
         case rotate(String, String, degrees: Double)
         case rotateContinuous(String, String)
         case o3(String, String, String)
+        /// An operation of a molecule's point group named as the analysis names it (`C2`,
+        /// `perm(2,3)·σv`); it exists only on molecular input (`MolecularOperationLookup`).
+        case pointGroup(String)
     }
 
     /// The text as given.
@@ -42,6 +45,7 @@ public struct OperationSpec: Sendable, Equatable, CustomStringConvertible {
         let s = text.trimmingCharacters(in: .whitespaces)
         func fail(_ reason: String) -> OperationSyntaxError { OperationSyntaxError(text: text, reason: reason) }
         if s.lowercased() == "invert" { form = .invert; return }
+        if Self.looksLikePointGroupName(s) { form = .pointGroup(s); return }
         guard let open = s.firstIndex(of: "("), s.hasSuffix(")") else { throw fail("missing parentheses") }
         let head = s[..<open].trimmingCharacters(in: .whitespaces).lowercased()
         let inner = s[s.index(after: open)..<s.index(before: s.endIndex)]
@@ -114,7 +118,33 @@ public struct OperationSpec: Sendable, Equatable, CustomStringConvertible {
             return .rotateContinuous(try column(a), try column(b), names: names)
         case let .o3(a, b, c):
             return .o3(try column(a), try column(b), try column(c), names: names)
+        case .pointGroup:
+            throw fail("it names a point-group operation, which only molecular input (extended XYZ frames, or a CSV of x, y, z columns per atom) has")
         }
+    }
+
+    /// A Schoenflies operation symbol (E, i, Cn…, Sn…, σ…, also spelled `sigma…`), optionally
+    /// preceded by a permutation in cycle notation and `·` (or `*`): `C2`, `C3²`, `σv`,
+    /// `perm(2,3)·C2`, `perm(2,3,4)*C3`.
+    static func looksLikePointGroupName(_ s: String) -> Bool {
+        var rest = Substring(s)
+        if rest.hasPrefix("perm(") {
+            while rest.hasPrefix("perm(") || rest.hasPrefix("(") {
+                rest = rest.hasPrefix("perm(") ? rest.dropFirst(5) : rest.dropFirst()
+                guard let close = rest.firstIndex(of: ")") else { return false }
+                let cycle = rest[..<close].split(separator: ",", omittingEmptySubsequences: false)
+                guard cycle.count >= 2, cycle.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)) != nil }) else { return false }
+                rest = rest[rest.index(after: close)...]
+            }
+            rest = rest.drop { $0 == " " }
+            guard let first = rest.first, first == "·" || first == "*" else { return rest.isEmpty }
+            rest = rest.dropFirst().drop { $0 == " " }
+        }
+        guard let first = rest.first, !rest.contains("(") else { return false }
+        if rest == "E" || rest == "i" { return true }
+        if rest.hasPrefix("sigma") || first == "σ" { return true }
+        if first == "C" || first == "S" { return rest.dropFirst().first?.isNumber == true }
+        return false
     }
 }
 
