@@ -100,9 +100,16 @@ public struct MolecularAugmenter: Sendable {
         let group = try AugmentationGroup(operations: operations, featureNames: names, copies: copies, seed: seed)
         let structure = molecule.pointGroup.operations
         let actions = molecule.summary.operations.map(\.actionOnModes)
+        // An element acting on q as a point-group operation is that operation (the one named so
+        // when there is a choice); a product of point-group operations takes the name of the
+        // operation it is ("perm(2,3,4)·C3²" rather than "perm(2,4,3)·C3*perm(2,4,3)·C3").
         elements = group.elements.map { e in
-            let k = actions.firstIndex { $0.maxAbsDifference(e.matrix) < AugmentationGroup.tolerance }
-            return MolecularAugmentationElement(name: e.name, actionOnModes: e.matrix, structureOperation: k.map { structure[$0] })
+            let same = actions.indices.filter { actions[$0].maxAbsDifference(e.matrix) < AugmentationGroup.tolerance }
+            guard let k = same.first(where: { structure[$0].name == e.name }) ?? same.first else {
+                return MolecularAugmentationElement(name: e.name, actionOnModes: e.matrix, structureOperation: nil)
+            }
+            let named = e.name.contains("*") && !e.isIdentity ? structure[k].name : e.name
+            return MolecularAugmentationElement(name: named, actionOnModes: e.matrix, structureOperation: structure[k])
         }
         if scheme == .hessian {
             if let bad = elements.first(where: { !$0.isExact && !$0.actionOnModes.isInvolution }) {
