@@ -9,7 +9,7 @@ struct OperationOptions: ParsableArguments {
         name: .customLong("op"),
         parsing: .unconditionalSingleValue,
         help: ArgumentHelp(
-            "An operation (repeatable): reflect(NAME), reflect(mode K), invert, swap(A,B), rotate(A,B,ANGLE), rotate(A,B,*), O3(A,B,C), NAME, A, B, C being coordinate columns. Quote it for the shell: --op 'rotate(x,y,90)'.",
+            "An operation (repeatable): reflect(NAME), reflect(mode K), invert, swap(A,B), rotate(A,B,ANGLE), rotate(A,B,*), O3(A,B,C), NAME, A, B, C being coordinate columns (q1, q2, … on molecules); on molecules also a point-group operation as analyze names it (C2, perm(2,3)·σv). Quote it for the shell: --op 'rotate(x,y,90)'.",
             valueName: "OP"),
         transform: { try OperationSpec(parsing: $0) })
     var operations: [OperationSpec] = []

@@ -119,7 +119,7 @@ public struct OperationSpec: Sendable, Equatable, CustomStringConvertible {
         case let .o3(a, b, c):
             return .o3(try column(a), try column(b), try column(c), names: names)
         case .pointGroup:
-            throw fail("it names a point-group operation, which only molecular input (extended XYZ frames, or a CSV of x, y, z columns per atom) has")
+            throw fail("it names a point-group operation, which only molecules have (extended XYZ frames, or a CSV of x, y, z columns per atom): the analysis of a molecule tests every one of them unasked, and augmentation takes them by name")
         }
     }
 
