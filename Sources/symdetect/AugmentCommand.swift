@@ -222,6 +222,8 @@ extension AugmentCommand {
         switch note {
         case let .imagesOutsideData(element, count, total):
             return "\(count) of \(total) images under \(element) lie outside the range of the frames in some normal coordinate: their labels extrapolate the Taylor model"
+        case let .harmonicPartNotSymmetric(element, change):
+            return "the harmonic part is not symmetric under \(element) (Hessian changes by \(NumberFormatting.format(change * 100, digits: 2))% of its largest entry): the hessian scheme carries that breaking into its labels"
         case let .imagesLeaveTheWell(element, count, total, deviation):
             return "\(count) of \(total) images under \(element) land outside the well of the equilibrium (aligned back, their normal coordinates differ by up to \(NumberFormatting.format(deviation, digits: 3))): the operation is exact but maps those frames to another region of configuration space (e.g. the mirror image of a chiral structure); they are written all the same"
         }

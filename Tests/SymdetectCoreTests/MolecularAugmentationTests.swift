@@ -40,10 +40,12 @@ final class MolecularAugmentationTests: XCTestCase {
         let molecule: MolecularTable
         let fit: FitOutcome
 
-        init(frames: MolecularFrames) throws {
+        /// - Parameter order: of the fit in q (4 as `augment` by default, lowered as the molecular
+        ///   pipeline lowered it); exact images do not depend on it.
+        init(frames: MolecularFrames, order: Int = 4) throws {
             self.frames = frames
             molecule = try MolecularTable(frames: frames)
-            var configuration = FitConfiguration()
+            var configuration = FitConfiguration(order: .fixed(order))
             if case let .fixed(k) = configuration.order, k > molecule.summary.fitOrder { configuration.order = .fixed(molecule.summary.fitOrder) }
             fit = try FitPipeline.run(molecule.table, configuration)
         }
@@ -59,7 +61,8 @@ final class MolecularAugmentationTests: XCTestCase {
     nonisolated(unsafe) static var pipelines: [String: Pipeline] = [:]
     static func pipeline(_ example: String) throws -> Pipeline {
         if let p = pipelines[example] { return p }
-        let p = try Pipeline(frames: try ExtendedXYZReader.read(path: Self.example(example)))
+        // Ammonia only serves exact images and names: a quadratic fit in q is enough and faster.
+        let p = try Pipeline(frames: try ExtendedXYZReader.read(path: Self.example(example)), order: example.hasPrefix("ammonia") ? 2 : 4)
         pipelines[example] = p
         return p
     }
@@ -293,7 +296,7 @@ final class MolecularAugmentationTests: XCTestCase {
         let info: [[InfoEntry]] = [
             [.init(key: "config", value: "a b"), .init(key: "pbc", value: "F F F"), .init(key: "is_min", value: "T"),
              .init(key: "quote", value: "say \"hi\""), .init(key: "eq", value: "x=y"), .init(key: "path", value: "C:\\data [1]")],
-            [.init(key: "step", value: "7"), .init(key: "tags", value: "{1,2}")],
+            [.init(key: "step", value: "7"), .init(key: "operation", value: "old"), .init(key: "tags", value: "{1,2}")],
         ]
         let frames = MolecularFrames(species: ["O", "H", "H"], positions: positions, forces: forces,
                                      energies: [-76.4, 1e-17], labelKey: "REF_energy", extraInfo: info)
@@ -312,7 +315,8 @@ final class MolecularAugmentationTests: XCTestCase {
         XCTAssertEqual(back.energies, [-76.4, 1e-17])
         XCTAssertEqual(back.labelKey, "REF_energy")
         XCTAssertEqual(back.extraInfo[0], info[0] + [.init(key: "operation", value: "identity")])
-        XCTAssertEqual(back.extraInfo[1], info[1] + [.init(key: "operation", value: "perm(2,3)·C2")])
+        XCTAssertEqual(back.extraInfo[1], [info[1][0], info[1][2], .init(key: "operation", value: "perm(2,3)·C2")],
+                       "an added key replaces one of the same name")
     }
 
     /// Images keep their source frame's other keys; the water example's `dipole_x` and `pbc`
@@ -368,5 +372,27 @@ final class MolecularAugmentationTests: XCTestCase {
         }
         XCTAssertEqual(try MolecularOperationLookup.resolve(try OperationSpec(parsing: "sigmav'"), on: p.molecule, modes: nil).name,
                        "perm(2,3)·σv'", "spelled with sigma and without the permutation")
+    }
+
+    /// An image far from the equilibrium (10 quanta along the bend: H–O–H opened by ~1 Å) whose
+    /// reflection the Eckart alignment no longer carries back to its normal coordinates is
+    /// written and reported; a frame near the minimum is not.
+    func testImagesThatLeaveTheWellAreReported() throws {
+        let surface = MorseWater()
+        let p = try Pipeline(frames: Self.morseFrames())
+        let near = try p.molecule.modes.cartesian(fromDimensionless: [1, 0, 0])
+        let far = try p.molecule.modes.cartesian(fromDimensionless: [10, 0, 0])
+        let frames = MolecularFrames(species: ["O", "H", "H"], positions: near + far, forces: surface.forces(near) + surface.forces(far),
+                                     energies: [surface.energy(near), surface.energy(far)], labelKey: "energy")
+        let augmented = try p.augmenter(["reflect(q1)"], scheme: .naive).augment(frames)
+        XCTAssertEqual(augmented.frames.frameCount, 4, "written all the same")
+        let leaving = augmented.notes.compactMap { note -> (Int, Int, Double)? in
+            if case let .imagesLeaveTheWell(element, count, total, deviation) = note, element == "reflect(q1)" { return (count, total, deviation) }
+            return nil
+        }
+        XCTAssertEqual(leaving.count, 1)
+        XCTAssertEqual(leaving.first?.0, 1)
+        XCTAssertEqual(leaving.first?.1, 2)
+        XCTAssertGreaterThan(leaving.first?.2 ?? 0, 1)
     }
 }

@@ -23,6 +23,9 @@ public enum MolecularAugmentationNote: Sendable, Equatable {
     /// region of configuration space than the well of the reference (e.g. the mirror image of a
     /// chiral structure). They are written all the same.
     case imagesLeaveTheWell(element: String, count: Int, of: Int, largestDeviation: Double)
+    /// The hessian scheme's quadratic model is not symmetric under an element (GᵀHG differs from H
+    /// by `relativeChange` of H's largest entry, above 1 %): its labels carry that breaking.
+    case harmonicPartNotSymmetric(element: String, relativeChange: Double)
 }
 
 /// Frames with their images: the original frames first, then one block of images per
@@ -83,6 +86,8 @@ public struct MolecularAugmenter: Sendable {
     /// Range of the frames' q, per coordinate.
     let lower: [Double]
     let upper: [Double]
+    /// Notes that do not depend on the frames.
+    let setupNotes: [MolecularAugmentationNote]
 
     /// Largest difference in q between an image and its realigned geometry that still counts as
     /// the same structure (Kabsch and the coordinate maps are exact to ~1e-12).
@@ -111,6 +116,7 @@ public struct MolecularAugmenter: Sendable {
             let named = e.name.contains("*") && !e.isIdentity ? structure[k].name : e.name
             return MolecularAugmentationElement(name: named, actionOnModes: e.matrix, structureOperation: structure[k])
         }
+        var setupNotes: [MolecularAugmentationNote] = []
         if scheme == .hessian {
             if let bad = elements.first(where: { !$0.isExact && !$0.actionOnModes.isInvolution }) {
                 throw AugmentationError.notInvolution(element: bad.name)
@@ -118,7 +124,17 @@ public struct MolecularAugmenter: Sendable {
             if fit.hessian.kind != .minimum, !force {
                 throw AugmentationError.notConvex(kind: fit.hessian.kind.label, eigenvalues: fit.hessian.eigenvalues)
             }
+            // As `Augmenter`: the floor RMS((y − h)_s) assumes GᵀHG = H (to 1 % of H's largest entry).
+            let hessian = fit.fit.polynomial.truncated(toOrder: 2).hessian(at: fit.fit.center)
+            let scale = hessian.storage.map(abs).max() ?? 0
+            for e in elements.dropFirst() where !e.isExact {
+                let change = (e.actionOnModes.transposed * hessian * e.actionOnModes).maxAbsDifference(hessian)
+                if scale > 0, change > 1e-2 * scale {
+                    setupNotes.append(.harmonicPartNotSymmetric(element: e.name, relativeChange: change / scale))
+                }
+            }
         }
+        self.setupNotes = setupNotes
         let c = fit.fit.center
         var average = [Double](repeating: 0, count: c.count)
         for g in actions {
@@ -152,7 +168,7 @@ public struct MolecularAugmenter: Sendable {
         var info = frames.extraInfo
         var elementIndices = [Int](repeating: 0, count: n)
         var sources = Array(0..<n)
-        var notes: [MolecularAugmentationNote] = []
+        var notes = setupNotes
 
         // Per frame: its alignment, q and ∇_q E (when it has forces).
         let reference = modes.basis.reference

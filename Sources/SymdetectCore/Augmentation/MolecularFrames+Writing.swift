@@ -6,7 +6,8 @@ extension MolecularFrames {
     ///
     /// and one line per atom. The label keeps its key (`energy`, `REF_energy`); forces are named
     /// as the reader looks for them first (`forces`, `REF_forces` for `REF_energy`). The other
-    /// keys are written in order, followed by `extra(frame)`; a value is quoted (`"…"`, with `\`
+    /// keys are written in order, followed by `extra(frame)` (which replaces a key of the same
+    /// name); a value is quoted (`"…"`, with `\`
     /// and `"` escaped) when it is empty or holds a blank, a quote, `=`, a bracket or a
     /// backslash. Numbers are written as the shortest decimal that reads back as
     /// the same `Double`.
@@ -21,8 +22,8 @@ extension MolecularFrames {
             text.removeAll(keepingCapacity: true)
             text += "\(atomCount)\n"
             var entries = [InfoEntry(key: "Properties", value: properties), InfoEntry(key: labelKey, value: Self.number(energies[f]))]
-            entries += extraInfo[f]
-            if let extra { entries += extra(f) }
+            let added = extra?(f) ?? []
+            entries += extraInfo[f].filter { e in !added.contains { $0.key == e.key } } + added
             text += entries.map { Self.quoted($0.key) + "=" + Self.quoted($0.value) }.joined(separator: " ") + "\n"
             for a in 0..<atomCount {
                 let i = (f * atomCount + a) * 3
