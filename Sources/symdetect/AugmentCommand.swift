@@ -70,10 +70,10 @@ struct AugmentCommand: ParsableCommand {
     var scheme: AugmentationScheme = .naive
 
     @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp(
-        "The augmented CSV to write (atomically; parent directories are created).", valueName: "path"))
+        "The augmented CSV to write, or for molecular frames a CSV or extended XYZ (.xyz, .extxyz) file (atomically; parent directories are created).", valueName: "path"))
     var output: String
 
-    @Flag(help: "Add a last column `operation` naming the group element that produced each row.")
+    @Flag(help: "Add a last column `operation` (in extended XYZ a comment key) naming the group element that produced each row or frame.")
     var provenance = false
 
     @Flag(help: "Use the hessian scheme even when the centre is not a minimum.")
