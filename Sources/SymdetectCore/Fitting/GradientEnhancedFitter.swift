@@ -274,23 +274,31 @@ enum GradientEnhancedFitter {
         return z
     }
 
-    /// R and Qᵀy by streaming Householder QR of the stacked rows (label rows, then √W·gradient rows).
+    /// R and Qᵀy by streaming Householder QR of the stacked rows (label rows, then √W·gradient
+    /// rows), in blocks of `TaylorFitter.blockRows` (GSL needs the first block to hold ≥ p rows).
     static func householder(_ x: StackedDesign, weight: Double) throws -> (r: Matrix, qty: [Double]) {
-        let p = x.p
+        let p = x.p, n = x.n, nd = x.n * x.d, total = x.equations
         let tsqr = try TSQRAccumulator(parameterCount: p)
         let sw = weight.squareRoot()
-        func feed(_ rows: [Double], _ count: Int, _ rhs: [Double], _ factor: Double) throws {
-            var start = 0
-            while start < count {
-                let end = min(count, start + TaylorFitter.blockRows)
-                var block = [Double](repeating: 0, count: (end - start) * p)
-                for i in start..<end { for a in 0..<p { block[(i - start) * p + a] = factor * rows[a * count + i] } }
-                try tsqr.accumulate(design: block, rhs: (start..<end).map { factor * rhs[$0] })
-                start = end
+        var start = 0
+        while start < total {
+            let end = min(total, start + max(TaylorFitter.blockRows, p))
+            var block = [Double](repeating: 0, count: (end - start) * p)
+            var rhs = [Double](repeating: 0, count: end - start)
+            for e in start..<end {
+                let base = (e - start) * p
+                if e < n {
+                    for a in 0..<p { block[base + a] = x.labelRows[a * n + e] }
+                    rhs[e - start] = x.labelRHS[e]
+                } else {
+                    let g = e - n
+                    for a in 0..<p { block[base + a] = sw * x.gradientRows[a * nd + g] }
+                    rhs[e - start] = sw * x.gradientRHS[g]
+                }
             }
+            try tsqr.accumulate(design: block, rhs: rhs)
+            start = end
         }
-        try feed(x.labelRows, x.n, x.labelRHS, 1)
-        try feed(x.gradientRows, x.n * x.d, x.gradientRHS, sw)
         return try tsqr.triangularSystem()
     }
 
