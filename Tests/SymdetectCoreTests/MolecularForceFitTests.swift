@@ -89,6 +89,56 @@ final class MolecularForceFitTests: XCTestCase {
         }
     }
 
+    /// Ammonia (C3v, two degenerate pairs q2/q3 and q5/q6, whose components are defined only up
+    /// to a rotation within each pair): the cubic constants that do not depend on that choice —
+    /// φ111, φ114, φ144, φ444 (signs of q1, q4 from frame 0) and the traces over the pairs
+    /// φ1(22+33), φ4(22+33), φ1(55+66), φ4(55+66) — from a fifth of the frames (120) with forces
+    /// are at least as accurate as from all 600 without, at order 4.
+    /// Measured: RMS relative error 4.3 % with forces (120 frames) against 5.8 % without (600).
+    func testAmmoniaFifthOfTheFramesWithForcesGiveInvariantCubicsAsAccurately() throws {
+        struct AmmoniaReference: Decodable {
+            let constants: Reference.Constants
+            let forceConstants: Reference.ForceConstants
+            let storedFrames: [Reference.StoredFrame]
+        }
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "ammonia_pyscf_reference", withExtension: "json", subdirectory: "Fixtures"))
+        let ref = try JSONDecoder().decode(AmmoniaReference.self, from: Data(contentsOf: url))
+        let all = try ExtendedXYZReader.read(path: MolecularPipelineTests.example("ammonia.extxyz"))
+        let reference: [Double] = {
+            func phi(_ i: [Int]) -> Double { ref.forceConstants.cubic.first { $0.indices == i }?.value ?? 0 }
+            return [phi([1, 1, 1]), phi([1, 1, 4]), phi([1, 4, 4]), phi([4, 4, 4]),
+                    phi([1, 2, 2]) + phi([1, 3, 3]), phi([2, 2, 4]) + phi([3, 3, 4]),
+                    phi([1, 5, 5]) + phi([1, 6, 6]), phi([4, 5, 5]) + phi([4, 6, 6])]
+        }()
+        let frame0 = try XCTUnwrap(ref.storedFrames.first { $0.index == 0 })
+        func invariants(_ molecule: MolecularTable) throws -> [Double] {
+            let outcome = try FitPipeline.run(molecule.table, FitConfiguration(center: .auto, order: .fixed(4)))
+            let cubic = ForceConstants(outcome.fit).cubic
+            let toWavenumber = ref.constants.hartree_wavenumber / ref.constants.hartree_eV
+            func phi(_ i: [Int]) throws -> Double {
+                let idx = i.map { $0 - 1 }.sorted()
+                return try XCTUnwrap(cubic.first { $0.indices == idx }).value * toWavenumber
+            }
+            let s1 = (molecule.table.features[0][0] * frame0.q_eckart[0]).sign == .minus ? -1.0 : 1.0
+            let s4 = (molecule.table.features[3][0] * frame0.q_eckart[3]).sign == .minus ? -1.0 : 1.0
+            return [try phi([1, 1, 1]) * s1, try phi([1, 1, 4]) * s4, try phi([1, 4, 4]) * s1, try phi([4, 4, 4]) * s4,
+                    (try phi([1, 2, 2]) + phi([1, 3, 3])) * s1, (try phi([2, 2, 4]) + phi([3, 3, 4])) * s4,
+                    (try phi([1, 5, 5]) + phi([1, 6, 6])) * s1, (try phi([4, 5, 5]) + phi([4, 6, 6])) * s4]
+        }
+        func rmsRelative(_ got: [Double]) -> Double {
+            (zip(got, reference).map { (($0 - $1) / $1) * (($0 - $1) / $1) }.reduce(0, +) / Double(got.count)).squareRoot()
+        }
+        let with = try invariants(try MolecularTable(frames: Self.everyNth(all, 5)))
+        let without = try invariants(try MolecularTable(frames: all, options: MolecularOptions(forces: .ignored)))
+        for k in reference.indices {
+            print(String(format: "ammonia invariant %d: reference %.2f, with forces (120 frames) %.2f, without (600) %.2f cm⁻¹",
+                         k, reference[k], with[k], without[k]))
+        }
+        print(String(format: "ammonia: RMS relative error %.4f with forces (120 frames), %.4f without (600 frames)",
+                     rmsRelative(with), rmsRelative(without)))
+        XCTAssertLessThanOrEqual(rmsRelative(with), rmsRelative(without))
+    }
+
     /// The harmonic wavenumbers from 60 frames with forces agree with PySCF's analytic harmonic
     /// analysis within 0.5 %.
     func testFifthOfTheFramesWithForcesGiveHarmonicWavenumbersWithinHalfAPercent() throws {
