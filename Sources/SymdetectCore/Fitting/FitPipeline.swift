@@ -220,7 +220,8 @@ public enum FitPipeline {
         // One accumulation serves orders k, k + 1 here and k + 2 for the analysis' floors proxy.
         if sub.gradients == nil { TaylorFitter.prepareNestedFits(sub, labels: subLabels, center: fit.center, upToOrder: fit.order + 2, radius: fit.radius) }
         let lower = whole ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
-        let upper = (whole && higher?.order == fit.order + 1 ? higher : nil)
+        let sameWeight = higher?.gradientEquations?.weight == fit.gradientEquations?.weight
+        let upper = (whole && higher?.order == fit.order + 1 && sameWeight ? higher : nil)
             ?? (try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius))
         guard let lower, let upper else { return nil }
         return nestedFPValue(lower, higher: upper)

@@ -80,6 +80,7 @@ enum GradientEnhancedFitter {
         guard n * (1 + d) >= p + 1 else {
             throw FitError.tooFewRows(needed: p, available: n * (1 + d), order: order, dimension: d)
         }
+        if let known = GradientFitCache.shared.fit(table, center: center, order: order, radius: radius) { return known }
         let scale = TaylorFitter.coordinateScale(table, center)
         let locality = try TaylorFitter.locality(table, center: center, radius: radius)
         let design = Self.design(table, gradients: gradients, center: center, scale: scale, locality: locality,
@@ -181,6 +182,7 @@ enum GradientEnhancedFitter {
         result.gradientEquations = GradientEquationSummary(
             labelEquations: n, gradientEquations: n * d, weight: weight, weightWasEstimated: estimated,
             gradientRMSE: (rssGradient / (Double(d) * sumW)).squareRoot(), weightedResidualSumOfSquares: rss)
+        GradientFitCache.shared.store(result, table, center: center, radius: radius)
         return result
     }
 
