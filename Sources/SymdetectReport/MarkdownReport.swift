@@ -317,7 +317,9 @@ struct MarkdownReport {
         if let g = fit.gradientEquations {
             s += "- Forces in the fit: \(wording.forceEquations(g, coordinates: names)).\n"
         } else if let m = result.molecule, m.framesHaveForces {
-            s += "- Forces in the fit: none; the frames carry forces, ignored with `--no-forces`.\n"
+            s += m.forcesUsed
+                ? "- Forces in the fit: none; the forces are the energy's gradient, not the analysed label's (they entered the fits of the energy that locate the equilibrium and the normal modes).\n"
+                : "- Forces in the fit: none; the frames carry forces, ignored with `--no-forces`.\n"
         }
         let scale = result.transform == .log ? "log(\(result.labelName))" : result.labelName
         let a = result.adequacy

@@ -21,7 +21,10 @@ extension Wording {
     /// The force setting of a molecular analysis, for the settings table.
     public static func forceSetting(_ m: MolecularSummary, fit: TaylorFit) -> String {
         guard m.framesHaveForces else { return "none in the frames: energies alone" }
-        guard m.forcesUsed, let g = fit.gradientEquations else { return "ignored (--no-forces): energies alone" }
+        guard m.forcesUsed else { return "ignored (--no-forces): energies alone" }
+        guard let g = fit.gradientEquations else {
+            return "used in the fits of the energy (equilibrium, normal modes); not in the analysed label's, whose gradients the frames do not give"
+        }
         return g.weightWasEstimated
             ? "used; weight W = \(NumberFormatting.format(g.weight, digits: 3)) estimated from the fit (--force-weight overrides)"
             : "used; weight W = \(NumberFormatting.format(g.weight, digits: 3)) (--force-weight)"

@@ -182,6 +182,23 @@ final class MolecularForceFitTests: XCTestCase {
         XCTAssertFalse(none.summary.framesHaveForces)
     }
 
+    /// Another label than the energy (a dipole component) gets no force equations — the forces
+    /// are the energy's gradient — but the fits of the energy that give its equilibrium and
+    /// normal modes still use them: the same modes as the energy's own analysis, bit for bit.
+    func testAnotherLabelHasNoForceEquationsButItsModesComeFromEnergiesAndForces() throws {
+        let frames = try Self.frames()
+        let dipole = try frames.extraInfo.map { info in
+            try XCTUnwrap(info.first { $0.key == "dipole_x" }.flatMap { Double($0.value) })
+        }
+        let labelled = try MolecularTable(frames: frames, label: (name: "dipole_x", values: dipole))
+        let energy = try MolecularTable(frames: frames)
+        XCTAssertNil(labelled.table.gradients)
+        XCTAssertNotNil(energy.table.gradients)
+        XCTAssertTrue(labelled.summary.forcesUsed)
+        XCTAssertEqual(labelled.summary.frequencies, energy.summary.frequencies)
+        XCTAssertEqual(labelled.table.features, energy.table.features)
+    }
+
     /// A given weight is used as given, in the fit in q.
     func testGivenForceWeightIsUsed() throws {
         let molecule = try MolecularTable(frames: Self.everyNth(try Self.frames(), 5),

@@ -101,7 +101,8 @@ public struct MolecularSummary: Sendable {
     public let fitOrder: Int
     /// Frames read.
     public let frameCount: Int
-    /// Whether the frames carry forces, and whether the fits used them.
+    /// Whether the frames carry forces, and whether the fits of the energy (equilibrium, normal
+    /// modes; and the analysis when the energy is its label) used them.
     public let framesHaveForces: Bool
     public let forcesUsed: Bool
     public let warnings: [MoleculeWarning]
@@ -178,9 +179,10 @@ public struct MolecularTable: Sendable {
         if firstBasis.isLinear || n < 3 { throw MoleculeError.linearMolecule(formula: formula) }
         let count = firstBasis.count
 
-        // Energies and forces: 1 + (3N − 6) equations per frame (only for the energy as label).
-        let forces: [Double]? = label == nil && options.forces != .ignored ? frames.forces : nil
-        let equationsPerFrame = forces == nil ? 1 : 1 + count
+        // Energies and forces: 1 + (3N − 6) equations per frame in every fit of the energy; the
+        // analysis in q has them only when the energy is its label.
+        let forces: [Double]? = options.forces != .ignored ? frames.forces : nil
+        let equationsPerFrame = forces == nil || label != nil ? 1 : 1 + count
         var order = options.order
         while order > 2, frames.frameCount * equationsPerFrame < 2 * MultiIndex.count(dimension: count, order: order) { order -= 1 }
         let needed = (2 * MultiIndex.count(dimension: count, order: 2) + equationsPerFrame - 1) / equationsPerFrame
@@ -190,7 +192,7 @@ public struct MolecularTable: Sendable {
         var warnings: [MoleculeWarning] = []
         if order < options.order {
             let coefficients = MultiIndex.count(dimension: count, order: options.order)
-            warnings.append(forces == nil
+            warnings.append(equationsPerFrame == 1
                 ? .orderLowered(requested: options.order, used: order, frames: frames.frameCount, coefficients: coefficients)
                 : .orderLoweredWithForces(requested: options.order, used: order, frames: frames.frameCount,
                                           equationsPerFrame: equationsPerFrame, coefficients: coefficients))
@@ -256,7 +258,7 @@ public struct MolecularTable: Sendable {
         }
         var qTable = SampleTable(featureNames: qNames, labelName: label?.name ?? frames.labelKey, features: qColumns,
                                  labels: label?.values ?? frames.energies)
-        if let sGradients = sTable.gradients, case let .used(weight) = options.forces {
+        if label == nil, let sGradients = sTable.gradients, case let .used(weight) = options.forces {
             // ∂E/∂q = Γ⁻¹ Lᵀ ∂E/∂s.
             var qGradients = sGradients.values
             for f in 0..<frames.frameCount {
