@@ -48,6 +48,10 @@ public struct GradientEquationSummary: Sendable, Equatable {
 /// Gram matrices XᵀX of the label and gradient blocks accumulated once with BLAS-3 `dsyrk`,
 /// Cholesky, one step of iterative refinement against the true residuals — falling back to QR
 /// when the equilibrated condition number exceeds `TaylorFitter.semiNormalConditionLimit`.
+///
+/// Memory: unlike the label-only path, which streams the rows, the stacked design is held whole
+/// (N_eq × p doubles: 57 MB for 10⁴ equations × 715 monomials), sized for molecular datasets of
+/// thousands of frames; a streaming accumulation (as `TaylorDesignPasses` does) would lift that.
 enum GradientEnhancedFitter {
     /// The design of the stacked system, unweighted by W (locality weights √λ included).
     struct StackedDesign {
