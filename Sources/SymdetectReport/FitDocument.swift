@@ -91,6 +91,16 @@ public struct FitSection: Codable, NullEncoded, Sendable, Equatable {
     public var residualDegreesOfFreedom: Int
     /// Residual standard deviation, null with no residual degrees of freedom.
     public var sigma: Double?
+    /// Least-squares equations: one per sample, plus `forceEquations` (gradient-enhanced fit).
+    public var equations: Int
+    /// Equations from the frames' force components (−∂E/∂q), 0 when the fit used none.
+    public var forceEquations: Int
+    /// W: the weight of a force equation relative to an energy equation; null without forces.
+    public var forceWeight: Double?
+    /// "estimated" or "given"; null without forces.
+    public var forceWeightSource: String?
+    /// RMS of the force-component residuals (label units per coordinate unit); null without forces.
+    public var forceRmse: Double?
     public var coefficients: [CoefficientEntry]
     /// Monomial combinations the data cannot separate (rank deficiency), empty when full rank.
     public var undeterminedCombinations: [String]
@@ -144,6 +154,11 @@ public struct FitSection: Codable, NullEncoded, Sendable, Equatable {
         parameterCount = fit.parameterCount
         residualDegreesOfFreedom = fit.residualDegreesOfFreedom
         sigma = fit.sigma.flatMap(finiteOrNil)
+        equations = fit.rowCount
+        forceEquations = fit.gradientEquations?.gradientEquations ?? 0
+        forceWeight = fit.gradientEquations.flatMap { finiteOrNil($0.weight) }
+        forceWeightSource = fit.gradientEquations.map { $0.weightWasEstimated ? "estimated" : "given" }
+        forceRmse = fit.gradientEquations.flatMap { finiteOrNil($0.gradientRMSE) }
         coefficients = fit.exponents.indices.map { a in
             CoefficientEntry(monomial: fit.monomialName(a), exponents: fit.exponents[a],
                              value: finiteOrNil(fit.coefficients[a]),

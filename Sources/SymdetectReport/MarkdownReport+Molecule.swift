@@ -22,7 +22,8 @@ extension MarkdownReport {
             s += shared.map { "\(Self.code($0.name)) acts on them as \(Self.code($0.testedAs ?? "")) does" }.joined(separator: "; ") + ", so is tested under that name. "
         }
         s += "The analysis below runs in the dimensionless normal coordinates q1 … q\(m.modes.count) (ascending wavenumber); "
-        s += "the Taylor models in the vibrational coordinates have order \(m.fitOrder).\n\n"
+        s += "the Taylor models in the vibrational coordinates have order \(m.fitOrder)"
+        s += m.forcesUsed ? " and are fitted to the energies and the forces (\(1 + m.modes.count) equations per frame).\n\n" : ".\n\n"
 
         s += "Equilibrium geometry (Å; centre of mass at the origin, principal axes of inertia):\n\n"
         var rows: [[String]] = []

@@ -314,6 +314,13 @@ struct MarkdownReport {
         if let r = fit.radius { model += ", Gaussian locality radius \(Self.f4(r))" }
         s += model + ".\n"
         s += "- Fit in label units: RMSE \(amount(fit.rmse)), R² \(NumberFormatting.format(fit.r2, digits: 6)), leave-one-out RMSE \(fit.looRmse.map { amount($0) } ?? "undefined").\n"
+        if let g = fit.gradientEquations {
+            s += "- Forces in the fit: \(wording.forceEquations(g, coordinates: names)).\n"
+        } else if let m = result.molecule, m.framesHaveForces {
+            s += m.forcesUsed
+                ? "- Forces in the fit: none; the forces are the energy's gradient, not the analysed label's (they entered the fits of the energy that locate the equilibrium and the normal modes).\n"
+                : "- Forces in the fit: none; the frames carry forces, ignored with `--no-forces`.\n"
+        }
         let scale = result.transform == .log ? "log(\(result.labelName))" : result.labelName
         let a = result.adequacy
         s += "- Invariance tests ran on " + (result.transform == .log
@@ -419,6 +426,7 @@ struct MarkdownReport {
         rows.append(["SHA-256 of the input", context.inputSHA256.map(Self.code) ?? "not computed"])
         rows.append(["centre", "--center \(configuration.fit.center)"])
         rows.append(["order", "--order \(configuration.fit.order)" + (configuration.fit.order == .auto ? " (chose \(fit.order))" : "")])
+        if let m = result.molecule { rows.append(["forces", Wording.forceSetting(m, fit: fit)]) }
         rows.append(["locality radius", configuration.fit.radius.map { Self.f6($0) } ?? "none (all samples weigh the same)"])
         rows.append(["label transform", "--transform \(configuration.transform.rawValue) → \(result.transform == .log ? "log" : "none")"])
         rows.append(["significance", "α = \(Self.f3(configuration.alpha)), family-wise (Holm)"])

@@ -180,6 +180,8 @@ public struct Wording: Sendable {
         switch w {
         case let .orderLowered(requested, used, frames, coefficients):
             return "order \(requested) needs \(2 * coefficients) frames (2 per coefficient) and there are \(frames): the Taylor models use order \(used)"
+        case let .orderLoweredWithForces(requested, used, frames, equationsPerFrame, coefficients):
+            return "order \(requested) needs \(2 * coefficients) equations (2 per coefficient) and \(frames) frames with forces give \(frames * equationsPerFrame): the Taylor models use order \(used)"
         case .stationaryPointNotFound:
             return "the fitted energy has no stationary point among the frames: the lowest-energy frame is taken as the equilibrium structure"
         }

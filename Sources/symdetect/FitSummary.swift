@@ -63,6 +63,11 @@ struct FitSummary {
             ["sigma", fit.sigma.map(f) ?? "undefined"],
         ]
         if let radius = fit.radius { diagnostics.append(["locality radius", f(radius)]) }
+        if let g = fit.gradientEquations {
+            diagnostics.append(["equations", "\(g.labelEquations) energies + \(g.gradientEquations) force components"])
+            diagnostics.append(["force weight", f(g.weight) + (g.weightWasEstimated ? " (estimated)" : " (--force-weight)")])
+            diagnostics.append(["force RMSE", f(g.gradientRMSE)])
+        }
         block(diagnostics)
         for combination in fit.undeterminedCombinations { line("  undetermined: \(combination)") }
         if !outcome.warnings.isEmpty {

@@ -28,12 +28,26 @@ struct MoleculeOptions: ParsableArguments {
         valueName: "Å"))
     var symmetryTolerance: Double?
 
+    @Option(name: .customLong("force-weight"), help: ArgumentHelp(
+        "Weight of a force equation relative to an energy equation in the fit in normal coordinates (sigma_E^2/sigma_F^2, dimensionless; default: estimated from the fit's residuals).",
+        valueName: "W"))
+    var forceWeight: Double?
+
+    @Flag(name: .customLong("no-forces"), help: "Ignore the frames' forces: fit the energies alone.")
+    var noForces = false
+
     func validate() throws {
         if let molecule, Self.symbols(molecule).contains(where: \.isEmpty) {
             throw ValidationError("--molecule must be a comma-separated list of element symbols (e.g. --molecule O,H,H), got '\(molecule)'")
         }
         if let symmetryTolerance, !(symmetryTolerance > 0 && symmetryTolerance.isFinite) {
             throw ValidationError("--symmetry-tolerance must be a positive length in Å, got \(symmetryTolerance)")
+        }
+        if let forceWeight, !(forceWeight > 0 && forceWeight.isFinite) {
+            throw ValidationError("--force-weight must be a positive number, got \(forceWeight)")
+        }
+        if noForces, forceWeight != nil {
+            throw ValidationError("--force-weight and --no-forces contradict each other: give one")
         }
     }
 
@@ -54,12 +68,15 @@ struct MoleculeOptions: ParsableArguments {
         if energyUnit != nil { out.append("--energy-unit") }
         if lengthUnit != nil { out.append("--length-unit") }
         if symmetryTolerance != nil { out.append("--symmetry-tolerance") }
+        if forceWeight != nil { out.append("--force-weight") }
+        if noForces { out.append("--no-forces") }
         return out
     }
 
     var options: MolecularOptions {
         MolecularOptions(energyUnit: energyUnit ?? .electronvolt, lengthUnit: lengthUnit ?? .angstrom,
-                         symmetryTolerance: symmetryTolerance ?? PointGroupDiscovery.defaultTolerance)
+                         symmetryTolerance: symmetryTolerance ?? PointGroupDiscovery.defaultTolerance,
+                         forces: noForces ? .ignored : .used(forceWeight.map(GradientWeight.fixed) ?? .estimated))
     }
 
     /// Reads the frames and turns them into the table in normal coordinates. Problems with the
@@ -115,6 +132,8 @@ struct MoleculeOptions: ParsableArguments {
         if let energyUnit { out += ["--energy-unit", energyUnit.rawValue] }
         if let lengthUnit { out += ["--length-unit", lengthUnit.rawValue] }
         if let symmetryTolerance { out += ["--symmetry-tolerance", "\(symmetryTolerance)"] }
+        if let forceWeight { out += ["--force-weight", "\(forceWeight)"] }
+        if noForces { out.append("--no-forces") }
         return out
     }
 }

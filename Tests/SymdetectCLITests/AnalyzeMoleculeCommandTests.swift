@@ -37,10 +37,10 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
     }
 
     /// The same frames as a CSV of Cartesian coordinates with --molecule give the same molecule
-    /// and verdicts.
+    /// and verdicts (the CSV has no forces: the extended XYZ is read with --no-forces).
     func testCartesianCSVWithMoleculeAgreesWithExtendedXYZ() throws {
         let dir = try TemporaryDirectory()
-        let xyz = try CommandRunner.run(["analyze", Self.example("water.extxyz"), "--report", "a.md", "--json", "a.json"], in: dir.url)
+        let xyz = try CommandRunner.run(["analyze", Self.example("water.extxyz"), "--no-forces", "--report", "a.md", "--json", "a.json"], in: dir.url)
         let csv = try CommandRunner.run(["analyze", Self.example("water-cartesian.csv"), "--molecule", "O,H,H",
                                          "--report", "b.md", "--json", "b.json"], in: dir.url)
         XCTAssertEqual(xyz.status, 0, xyz.stderr)
@@ -65,6 +65,68 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
         XCTAssertEqual(document.input.features, ["q1", "q2", "q3"])
         XCTAssertEqual(document.fit.order, 4)
         XCTAssertEqual(document.fit.centerKind, "minimum")
+    }
+
+    /// `--no-forces` reproduces the energy-only analysis the tool made before forces entered the
+    /// fit: the `fit`, `operations`, `molecule`, `group` and `modelAdequacy` blocks equal those
+    /// of the report committed then (`Fixtures/water_frames_energies_only.json`), apart from the
+    /// fields added since (the equation counts and the force weight).
+    func testNoForcesReproducesTheEnergyOnlyAnalysis() throws {
+        let dir = try TemporaryDirectory()
+        let run = try CommandRunner.run(["analyze", Self.example("water.extxyz"), "--no-forces", "--report", "a.md", "--json", "a.json"], in: dir.url)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        func blocks(_ url: URL) throws -> [String: Any] {
+            var d = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            var fit = try XCTUnwrap(d["fit"] as? [String: Any])
+            for key in ["equations", "forceEquations", "forceWeight", "forceWeightSource", "forceRmse"] { fit[key] = nil }
+            d["fit"] = fit
+            return d.filter { ["fit", "operations", "molecule", "group", "modelAdequacy"].contains($0.key) }
+        }
+        let fixture = Self.repository.appendingPathComponent("Tests/SymdetectCoreTests/Fixtures/water_frames_energies_only.json")
+        let now = try blocks(dir.url.appendingPathComponent("a.json")), before = try blocks(fixture)
+        XCTAssertEqual(now.count, 5)
+        for key in now.keys.sorted() {
+            XCTAssertEqual(now[key] as? NSObject, before[key] as? NSObject, "\(key) differs from the energy-only analysis")
+        }
+        let document = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("a.json")))
+        XCTAssertEqual(document.fit.forceEquations, 0)
+        XCTAssertNil(document.fit.forceWeight)
+        XCTAssertEqual(document.fit.equations, 300)
+    }
+
+    /// With forces (the default) the fit has 1 + 3 equations per frame; `--force-weight` sets
+    /// W; the flags are checked and apply to molecular input only.
+    func testForcesEnterTheFitWithTheirWeight() throws {
+        let dir = try TemporaryDirectory()
+        let estimated = try CommandRunner.run(["fit", Self.example("water.extxyz"), "--json", "a.json"], in: dir.url)
+        XCTAssertEqual(estimated.status, 0, estimated.stderr)
+        let a = try JSONDecoder().decode(FitDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("a.json")))
+        XCTAssertEqual(a.fit.forceEquations, 900)
+        XCTAssertEqual(a.fit.equations, 1200)
+        XCTAssertEqual(a.fit.forceWeightSource, "estimated")
+        XCTAssertEqual(a.fit.residualDegreesOfFreedom, 1200 - 35)
+        let given = try CommandRunner.run(["fit", Self.example("water.extxyz"), "--force-weight", "0.5", "--json", "b.json"], in: dir.url)
+        XCTAssertEqual(given.status, 0, given.stderr)
+        let b = try JSONDecoder().decode(FitDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("b.json")))
+        XCTAssertEqual(b.fit.forceWeight, 0.5)
+        XCTAssertEqual(b.fit.forceWeightSource, "given")
+        let report = try CommandRunner.run(["analyze", Self.example("water.extxyz"), "--report", "c.md", "--json", "c.json"], in: dir.url)
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let markdown = try String(contentsOfFile: dir.path("c.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains("- Forces in the fit: 300 energies and 900 force components"), markdown)
+        XCTAssertTrue(markdown.contains("leave-one-out leaves out whole frames"), markdown)
+
+        for bad in [["--force-weight", "0"], ["--force-weight", "-1"], ["--force-weight", "1", "--no-forces"]] {
+            let run = try CommandRunner.run(["analyze", Self.example("water.extxyz")] + bad, in: dir.url)
+            XCTAssertEqual(run.status, 64, "\(bad): \(run.stderr)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        }
+        try dir.write("plain.csv", "x,y\n1,2\n2,3\n")
+        for flag in [["--no-forces"], ["--force-weight", "2"]] {
+            let run = try CommandRunner.run(["fit", "plain.csv"] + flag, in: dir.url)
+            XCTAssertEqual(run.status, 64, run.stderr)
+            XCTAssertTrue(run.stderr.contains(flag[0]), run.stderr)
+        }
     }
 
     func testMolecularErrorsAreOneLineWithTheFileAndExitCodes() throws {

@@ -96,19 +96,24 @@ final class MolecularPipelineTests: XCTestCase {
     }
 
     /// The same frames with the atoms listed in another order (H, O, H), each frame moved by a
-    /// further random rotation and translation, give the same frequencies and point group.
+    /// further random rotation and translation (the forces rotated with it), give the same
+    /// frequencies and point group: the forces enter the fit invariantly too.
     func testAtomOrderAndRigidMotionsDoNotChangeFrequenciesOrPointGroup() throws {
         let frames = try ExtendedXYZReader.read(path: Self.example("water.extxyz"))
         let order = [1, 0, 2]
         var rng = SeededGenerator(seed: 11)
-        var positions: [Double] = []
+        var positions: [Double] = [], forces: [Double] = []
         for f in 0..<frames.frameCount {
-            var frame: [Double] = []
-            for a in order { let p = frames.position(frame: f, atom: a); frame += [p.x, p.y, p.z] }
+            var frame: [Double] = [], force: [Double] = []
+            for a in order {
+                let p = frames.position(frame: f, atom: a); frame += [p.x, p.y, p.z]
+                let g = try XCTUnwrap(frames.force(frame: f, atom: a)); force += [g.x, g.y, g.z]
+            }
             let rotation = MoleculeFixtures.randomRotation(&rng)
             positions += MoleculeFixtures.move(frame, rotation: rotation, translation: (0..<3).map { _ in rng.uniform(-5, 5) })
+            forces += MoleculeFixtures.move(force, rotation: rotation, translation: [0, 0, 0])
         }
-        let permuted = MolecularFrames(species: order.map { frames.species[$0] }, positions: positions,
+        let permuted = MolecularFrames(species: order.map { frames.species[$0] }, positions: positions, forces: forces,
                                        energies: frames.energies, labelKey: frames.labelKey)
         let a = try Self.water().summary, b = try MolecularTable(frames: permuted).summary
         XCTAssertEqual(b.pointGroupName, a.pointGroupName)
@@ -122,7 +127,9 @@ final class MolecularPipelineTests: XCTestCase {
         let table = try CSVReader.read(path: Self.example("water-cartesian.csv"), options: CSVReadOptions())
         let frames = try MolecularFrames(table: table, symbols: ["O", "H", "H"])
         let csv = try MolecularTable(frames: frames).summary
-        let xyz = try Self.water().summary
+        // The CSV has no forces: the extended XYZ frames without theirs.
+        let xyz = try MolecularTable(frames: try ExtendedXYZReader.read(path: Self.example("water.extxyz")),
+                                     options: MolecularOptions(forces: .ignored)).summary
         XCTAssertEqual(csv.pointGroupName, xyz.pointGroupName)
         for (x, y) in zip(csv.frequencies, xyz.frequencies) { XCTAssertEqual(x, y, accuracy: 1e-9 * x) }
     }
@@ -134,6 +141,7 @@ final class MolecularPipelineTests: XCTestCase {
         let bohr = LengthUnit.angstrom.convert(1, to: .bohr)
         let hartree = EnergyUnit.electronvolt.convert(1, to: .hartree)
         let converted = MolecularFrames(species: frames.species, positions: frames.positions.map { $0 * bohr },
+                                        forces: frames.forces.map { $0.map { $0 * hartree / bohr } },
                                         energies: frames.energies.map { $0 * hartree }, labelKey: frames.labelKey)
         let atomic = try MolecularTable(frames: converted, options: MolecularOptions(energyUnit: .hartree, lengthUnit: .bohr)).summary
         let reference = try Self.water().summary

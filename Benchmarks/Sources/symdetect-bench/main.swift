@@ -29,6 +29,10 @@ let usage = """
       fit-molecular [--rows N] [--dimension D]
                                     one order-4 Taylor fit at a given centre with D coordinates
                                     (default 9: 715 monomials) and N rows (default 12000)
+      fit-forces [--frames N] [--dimension D]
+                                    one gradient-enhanced order-4 fit (energies and forces) of N
+                                    frames x D coordinates (default 1000 x 9: 715 monomials,
+                                    10000 equations), weight estimated
       analyze [--rows N]            the whole analysis, default operations, N rows x 3
                                     coordinates (default 100000), with the time of each stage
       side-by-side [--sizes 100000,1000000] [--pairs 5] [--symdetect PATH] [--peer PATH] [--dir D]
@@ -55,6 +59,8 @@ do {
         try runFitBenchmark(arguments)
     case "fit-molecular":
         try runMolecularFitBenchmark(arguments)
+    case "fit-forces":
+        try runGradientFitBenchmark(arguments)
     case "side-by-side":
         try runSideBySideBenchmark(arguments)
     case "analyze":

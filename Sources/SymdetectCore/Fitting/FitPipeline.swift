@@ -172,7 +172,7 @@ public enum FitPipeline {
         var results: [(order: Int, looRmse: Double?)] = []
         for k in 1...6 {
             let p = MultiIndex.count(dimension: table.dimension, order: k)
-            guard table.count >= p + 2 else { break }
+            guard table.equationCount >= p + 2 else { break }
             let f = try TaylorFitter.fit(table, labels: y, center: center, order: k, radius: radius)
             results.append((k, f.looRmse))
         }
@@ -195,7 +195,9 @@ public enum FitPipeline {
     static func nestedFPValue(_ fit: TaylorFit, higher: TaylorFit) -> Double? {
         guard higher.residualDegreesOfFreedom > 0, fit.residualDegreesOfFreedom > higher.residualDegreesOfFreedom else { return nil }
         let n = Double(fit.rowCount)
-        let rssK = fit.rmse * fit.rmse * n, rssH = higher.rmse * higher.rmse * n
+        // Gradient-enhanced fits: the stacked, weighted sums over equations (both at the same W).
+        let rssK = fit.gradientEquations?.weightedResidualSumOfSquares ?? fit.rmse * fit.rmse * n
+        let rssH = higher.gradientEquations?.weightedResidualSumOfSquares ?? higher.rmse * higher.rmse * n
         let df1 = Double(fit.residualDegreesOfFreedom - higher.residualDegreesOfFreedom)
         let df2 = Double(higher.residualDegreesOfFreedom)
         guard rssH > 0 else { return rssK > 0 ? 0 : 1 }
@@ -208,14 +210,18 @@ public enum FitPipeline {
     /// very large files (the test has power to spare). `higher`, when it is the order-(k+1)
     /// fit on all rows, is reused. nil when the data cannot support order k + 1.
     public static func higherOrderPValue(_ table: SampleTable, labels: [Double], fit: TaylorFit, higher: TaylorFit? = nil) -> Double? {
-        guard table.count >= MultiIndex.count(dimension: table.dimension, order: fit.order + 1) + 2 else { return nil }
-        let (sub, idx) = table.subsample(limit: auxiliaryRowLimit)
+        guard table.equationCount >= MultiIndex.count(dimension: table.dimension, order: fit.order + 1) + 2 else { return nil }
+        var (sub, idx) = table.subsample(limit: auxiliaryRowLimit)
+        // The nested F test compares the two models in one metric: the higher order gets the
+        // lower one's gradient weight.
+        if let w = fit.gradientEquations?.weight { sub.gradients?.weight = .fixed(w) }
         let whole = sub.count == table.count
         let subLabels = whole ? labels : idx.map { labels[$0] }
         // One accumulation serves orders k, k + 1 here and k + 2 for the analysis' floors proxy.
-        TaylorFitter.prepareNestedFits(sub, labels: subLabels, center: fit.center, upToOrder: fit.order + 2, radius: fit.radius)
+        if sub.gradients == nil { TaylorFitter.prepareNestedFits(sub, labels: subLabels, center: fit.center, upToOrder: fit.order + 2, radius: fit.radius) }
         let lower = whole ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
-        let upper = (whole && higher?.order == fit.order + 1 ? higher : nil)
+        let sameWeight = higher?.gradientEquations?.weight == fit.gradientEquations?.weight
+        let upper = (whole && higher?.order == fit.order + 1 && sameWeight ? higher : nil)
             ?? (try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius))
         guard let lower, let upper else { return nil }
         return nestedFPValue(lower, higher: upper)

@@ -24,13 +24,15 @@ extension TaylorFit {
         let beta = j * coefficients
         let cov = j * covariance * j.transposed
         let stderr: [Double?] = (0..<p).map { sigma == nil ? nil : max(cov[$0, $0], 0).squareRoot() }
-        return TaylorFit(
+        var moved = TaylorFit(
             featureNames: featureNames, order: order,
             polynomial: TaylorPolynomial(center: newCenter, exponents: exponents, coefficients: beta),
             standardErrors: stderr, covariance: cov, sigma: sigma, rmse: rmse, r2: r2, looRmse: looRmse,
             conditionNumber: conditionNumber, rank: rank, rowCount: rowCount,
             residualDegreesOfFreedom: residualDegreesOfFreedom, undeterminedCombinations: undeterminedCombinations,
             radius: radius, residuals: residuals, leverages: leverages, warnings: warnings)
+        moved.gradientEquations = gradientEquations
+        return moved
     }
 
     static func binomial(_ n: Int, _ k: Int) -> Double {

@@ -29,6 +29,9 @@ public struct TaylorFit: Sendable {
     public let residuals: [Double]
     public let leverages: [Double]
     public let warnings: [FitWarning]
+    /// What the gradient equations contributed (nil for a fit to labels alone); then
+    /// `rowCount` and `residualDegreesOfFreedom` count equations, not samples.
+    public var gradientEquations: GradientEquationSummary? = nil
 
     public var center: [Double] { polynomial.center }
     public var exponents: [[Int]] { polynomial.exponents }

@@ -36,6 +36,9 @@ public enum TaylorFitter {
         guard center.count == d else { throw FitError.centerDimension(expected: d, got: center.count) }
         let exponents = MultiIndex.all(dimension: d, order: order)
         let p = exponents.count
+        if let gradients = table.gradients, labels == nil || y == table.labels {
+            return try GradientEnhancedFitter.fit(table, gradients: gradients, center: center, order: order, radius: radius)
+        }
         guard n >= p + 1 else { throw FitError.tooFewRows(needed: p, available: n, order: order, dimension: d) }
 
         let large = n * p * p > ExtendedPrecisionLeastSquares.workLimit

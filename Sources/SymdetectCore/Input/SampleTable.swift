@@ -9,6 +9,10 @@ public struct SampleTable: Sendable, Equatable {
     /// `features[j][i]` is coordinate j of sample i.
     public var features: [[Double]]
     public var labels: [Double]
+    /// Measured derivatives of the label with respect to the coordinates (a molecule's energy
+    /// gradient, −forces, in normal coordinates), used by the Taylor fit as extra equations;
+    /// nil when the samples carry none.
+    public var gradients: LabelGradients? = nil
 
     public init(featureNames: [String], labelName: String, features: [[Double]], labels: [Double]) {
         precondition(featureNames.count == features.count)
@@ -21,6 +25,9 @@ public struct SampleTable: Sendable, Equatable {
 
     public var count: Int { labels.count }
     public var dimension: Int { features.count }
+    /// Least-squares equations a Taylor fit gets from the samples: 1 + d per sample with
+    /// gradients, 1 without.
+    public var equationCount: Int { count * (gradients == nil ? 1 : 1 + dimension) }
 
     /// Coordinates of sample i as a point.
     public func point(_ i: Int) -> [Double] { features.map { $0[i] } }
@@ -41,9 +48,11 @@ public struct SampleTable: Sendable, Equatable {
 extension SampleTable {
     /// The rows at `indices`, in that order.
     public func rows(_ indices: [Int]) -> SampleTable {
-        SampleTable(featureNames: featureNames, labelName: labelName,
-                    features: features.map { col in indices.map { col[$0] } },
-                    labels: indices.map { labels[$0] })
+        var out = SampleTable(featureNames: featureNames, labelName: labelName,
+                              features: features.map { col in indices.map { col[$0] } },
+                              labels: indices.map { labels[$0] })
+        out.gradients = gradients?.rows(indices)
+        return out
     }
 
     /// At most `limit` rows chosen by a seeded shuffle (kept in file order); the table itself

@@ -7,14 +7,30 @@ public struct MolecularOptions: Sendable, Equatable {
     public var symmetryTolerance: Double
     /// The order of the Taylor model of E(s); lowered when the frames cannot support it.
     public var order: Int
+    /// Whether the frames' forces enter the fits.
+    public var forces: ForceUse
 
     public init(energyUnit: EnergyUnit = .electronvolt, lengthUnit: LengthUnit = .angstrom,
-                symmetryTolerance: Double = PointGroupDiscovery.defaultTolerance, order: Int = 4) {
+                symmetryTolerance: Double = PointGroupDiscovery.defaultTolerance, order: Int = 4,
+                forces: ForceUse = .used(.estimated)) {
         self.energyUnit = energyUnit
         self.lengthUnit = lengthUnit
         self.symmetryTolerance = symmetryTolerance
         self.order = order
+        self.forces = forces
     }
+}
+
+/// Whether the forces of the frames (when they have them) enter the Taylor fits as gradient
+/// equations (SPEC §2b.3). Forces are read in the energy unit per length unit of the frames
+/// (eV/Å by default, as ASE writes them).
+public enum ForceUse: Sendable, Equatable {
+    /// Ignored: a fit to the energies alone.
+    case ignored
+    /// −∂E/∂q_k as 3N − 6 extra equations per frame, with this weight in the fit in normal
+    /// coordinates (the fits in s that locate the equilibrium always estimate theirs: a scalar
+    /// weight in q is no scalar weight in s).
+    case used(GradientWeight)
 }
 
 /// Something the reader of a molecular analysis must know.
@@ -22,6 +38,9 @@ public enum MoleculeWarning: Sendable, Equatable {
     /// The frames support at most order `used` (at least 2 frames per coefficient): `requested`
     /// was lowered to it. `coefficients` is the coefficient count of order `requested`.
     case orderLowered(requested: Int, used: Int, frames: Int, coefficients: Int)
+    /// As `orderLowered`, counting the 1 + (3N − 6) equations of each frame with forces
+    /// (at least 2 equations per coefficient).
+    case orderLoweredWithForces(requested: Int, used: Int, frames: Int, equationsPerFrame: Int, coefficients: Int)
     /// The fitted energy has no stationary point among the frames: the lowest-energy frame
     /// serves as the equilibrium structure.
     case stationaryPointNotFound
@@ -82,6 +101,10 @@ public struct MolecularSummary: Sendable {
     public let fitOrder: Int
     /// Frames read.
     public let frameCount: Int
+    /// Whether the frames carry forces, and whether the fits of the energy (equilibrium, normal
+    /// modes; and the analysis when the energy is its label) used them.
+    public let framesHaveForces: Bool
+    public let forcesUsed: Bool
     public let warnings: [MoleculeWarning]
 }
 
@@ -156,25 +179,42 @@ public struct MolecularTable: Sendable {
         if firstBasis.isLinear || n < 3 { throw MoleculeError.linearMolecule(formula: formula) }
         let count = firstBasis.count
 
+        // Energies and forces: 1 + (3N − 6) equations per frame in every fit of the energy; the
+        // analysis in q has them only when the energy is its label.
+        let forces: [Double]? = options.forces != .ignored ? frames.forces : nil
+        let equationsPerFrame = forces == nil || label != nil ? 1 : 1 + count
         var order = options.order
-        while order > 2, frames.frameCount < 2 * MultiIndex.count(dimension: count, order: order) { order -= 1 }
-        let needed = 2 * MultiIndex.count(dimension: count, order: 2)
+        while order > 2, frames.frameCount * equationsPerFrame < 2 * MultiIndex.count(dimension: count, order: order) { order -= 1 }
+        let needed = (2 * MultiIndex.count(dimension: count, order: 2) + equationsPerFrame - 1) / equationsPerFrame
         guard frames.frameCount >= needed else {
             throw MoleculeError.tooFewFrames(frames: frames.frameCount, needed: needed, coordinates: count)
         }
         var warnings: [MoleculeWarning] = []
         if order < options.order {
-            warnings.append(.orderLowered(requested: options.order, used: order, frames: frames.frameCount,
-                                          coefficients: MultiIndex.count(dimension: count, order: options.order)))
+            let coefficients = MultiIndex.count(dimension: count, order: options.order)
+            warnings.append(equationsPerFrame == 1
+                ? .orderLowered(requested: options.order, used: order, frames: frames.frameCount, coefficients: coefficients)
+                : .orderLoweredWithForces(requested: options.order, used: order, frames: frames.frameCount,
+                                          equationsPerFrame: equationsPerFrame, coefficients: coefficients))
         }
         let sNames = (1...count).map { "s\($0)" }
         func coordinates(_ basis: VibrationalBasis) throws -> SampleTable {
             var columns = [[Double]](repeating: [Double](repeating: 0, count: frames.frameCount), count: count)
+            var gradients = forces.map { _ in columns }
             for f in 0..<frames.frameCount {
-                let s = try basis.vibrationalCoordinates(of: frame(f))
+                let alignment = try basis.reference.align(frame(f))
+                let s = try basis.vibrationalCoordinates(ofAligned: alignment.positions)
                 for k in 0..<count { columns[k][f] = s[k] }
+                if let forces {
+                    // ∂E/∂s = Bᵀ M^{−1/2} R (−F).
+                    let minusF = forces[(3 * n * f)..<(3 * n * (f + 1))].map { -$0 }
+                    let g = try basis.vibrationalGradient(fromCartesianGradient: minusF, alignment: alignment)
+                    for k in 0..<count { gradients![k][f] = g[k] }
+                }
             }
-            return SampleTable(featureNames: sNames, labelName: frames.labelKey, features: columns, labels: frames.energies)
+            var table = SampleTable(featureNames: sNames, labelName: frames.labelKey, features: columns, labels: frames.energies)
+            table.gradients = gradients.map { LabelGradients(values: $0, weight: .estimated) }
+            return table
         }
 
         // 2. The stationary point in the coordinates of the first reference.
@@ -216,8 +256,18 @@ public struct MolecularTable: Sendable {
             let q = toQ * sTable.point(f)
             for k in 0..<count { qColumns[k][f] = q[k] }
         }
-        table = SampleTable(featureNames: qNames, labelName: label?.name ?? frames.labelKey, features: qColumns,
-                            labels: label?.values ?? frames.energies)
+        var qTable = SampleTable(featureNames: qNames, labelName: label?.name ?? frames.labelKey, features: qColumns,
+                                 labels: label?.values ?? frames.energies)
+        if label == nil, let sGradients = sTable.gradients, case let .used(weight) = options.forces {
+            // ∂E/∂q = Γ⁻¹ Lᵀ ∂E/∂s.
+            var qGradients = sGradients.values
+            for f in 0..<frames.frameCount {
+                let g = try modes.dimensionlessGradient(fromVibrational: (0..<count).map { sGradients.values[$0][f] })
+                for k in 0..<count { qGradients[k][f] = g[k] }
+            }
+            qTable.gradients = LabelGradients(values: qGradients, weight: weight)
+        }
+        table = qTable
 
         // The group on q.
         let degenerate = (0..<count).map { k in
@@ -269,7 +319,8 @@ public struct MolecularTable: Sendable {
             pointGroupOrder: group.order, orderOnModes: distinct.count, operations: summaries,
             equilibrium: equilibrium, modes: modeSymmetries, energyUnit: options.energyUnit,
             lengthUnit: options.lengthUnit, symmetryTolerance: options.symmetryTolerance, fitOrder: order,
-            frameCount: frames.frameCount, warnings: warnings)
+            frameCount: frames.frameCount, framesHaveForces: frames.forces != nil, forcesUsed: forces != nil,
+            warnings: warnings)
     }
 
     /// The Taylor model of E(s) expanded about its stationary point: the fit about the

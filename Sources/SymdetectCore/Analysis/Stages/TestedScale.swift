@@ -37,8 +37,10 @@ struct TestedScale {
     /// A fit two orders higher (or one), the proxy for y in the `taylor` floor; nil if the
     /// data cannot support it. Fitted on at most `FitPipeline.auxiliaryRowLimit` rows.
     static func higherOrder(_ table: SampleTable, labels: [Double], base: TaylorFit, radius: Double?) -> TaylorFit? {
-        let (sub, idx) = table.subsample(limit: FitPipeline.auxiliaryRowLimit)
+        var (sub, idx) = table.subsample(limit: FitPipeline.auxiliaryRowLimit)
         let subLabels = idx.map { labels[$0] }
+        // With forces, at the base fit's weight: the proxy is then the nested F test's model too.
+        if let w = base.gradientEquations?.weight { sub.gradients?.weight = .fixed(w) }
         for extra in [2, 1] {
             let k = base.order + extra
             guard k <= TaylorFitter.maximumOrder,
