@@ -18,7 +18,9 @@ extension MarkdownReport {
             s += "it acts on the \(m.modes.count) normal coordinates as a **continuous** group: "
             s += "\(Self.code(MolecularTable.axialRotationName)), the rotations about the molecular axis, turns each degenerate "
             s += "bending pair by any angle (tested at \(SymmetryOperation.genericAngles.count) generic angles), so augmenting with it "
-            s += "has no fixed data-efficiency factor; its finite operations are listed with it. "
+            s += "has no fixed data-efficiency factor. Its other operations below are the finite representatives "
+            s += "the group was found with (the half-turn about the axis, two perpendicular mirror planes and, "
+            s += "for D∞h, those that exchange the ends). "
         }
         let trivial = m.operations.filter(\.actsTrivially).map { Self.code($0.name) }
         if trivial.count > 1 {

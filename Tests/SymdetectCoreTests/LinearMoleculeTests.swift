@@ -183,4 +183,38 @@ final class LinearMoleculeTests: XCTestCase {
         }
         XCTAssertLessThan(torque.map(abs).max()!, 1e-12)
     }
+
+    /// The coordinate operations inside D∞h's action on q (a bend coordinate's reflection, the
+    /// swap and rotations of the bending pair) are recognised as its elements; the reflection of
+    /// the symmetric stretch and a rotation mixing bend and stretch are not.
+    func testStructureGroupMembershipOfCoordinateOperations() throws {
+        let t = try Self.co2()
+        let structure = try XCTUnwrap(StructureGroup(t.operations, dimension: 4))
+        let names = t.table.featureNames
+        XCTAssertTrue(structure.contains(.reflect(0, names: names)))
+        XCTAssertTrue(structure.contains(.swap(0, 1, names: names)))
+        XCTAssertTrue(structure.contains(.rotateContinuous(0, 1, names: names)))
+        XCTAssertTrue(structure.contains(.rotate(0, 1, degrees: 90, names: names)))
+        XCTAssertFalse(structure.contains(.reflect(2, names: names)))
+        XCTAssertFalse(structure.contains(.rotate(0, 2, degrees: 90, names: names)))
+        XCTAssertFalse(structure.contains(.invert(dimension: 4)))
+    }
+
+    /// Augmenting with C∞ samples members of the rotation family: orthogonal, the stretches fixed,
+    /// each a rotation of the bending pair by the angle in its name.
+    func testAugmentationSamplesTheAxialRotation() throws {
+        let t = try Self.co2()
+        let rotation = try XCTUnwrap(t.operations.first { $0.name == MolecularTable.axialRotationName })
+        let group = try AugmentationGroup(operations: [rotation], featureNames: t.table.featureNames, copies: 4)
+        XCTAssertTrue(group.isContinuous)
+        XCTAssertEqual(group.order, 5)
+        for element in group.elements.dropFirst() {
+            let g = element.matrix
+            XCTAssertLessThan((g * g.transposed).maxAbsDifference(.identity(4)), 1e-12)
+            XCTAssertEqual(g[2, 2], 1, accuracy: 1e-12)
+            XCTAssertEqual(g[3, 3], 1, accuracy: 1e-12)
+            let angle = try XCTUnwrap(Double(element.name.dropFirst(3).dropLast()))
+            XCTAssertEqual(g[0, 0], cos(angle * .pi / 180), accuracy: 1e-9, element.name)
+        }
+    }
 }
