@@ -86,4 +86,22 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
         XCTAssertEqual(label.status, 65, label.stderr)
         XCTAssertTrue(label.stderr.contains("REF_energy"), label.stderr)
     }
+
+    /// 100 CO₂ frames cannot support order 4 in its 3N − 5 = 4 coordinates (70 coefficients,
+    /// 140 frames): analyze lowers the order to 3 and says so in the report and the JSON.
+    func testLinearMoleculeWithFewFramesLowersTheOrderWithAWarning() throws {
+        let dir = try TemporaryDirectory()
+        let lines = try String(contentsOfFile: Self.example("co2.extxyz"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        try (lines.prefix(5 * 100).joined(separator: "\n") + "\n").write(to: dir.url.appendingPathComponent("co2-100.extxyz"), atomically: true, encoding: .utf8)
+        let run = try CommandRunner.run(["analyze", "co2-100.extxyz", "--report", "co2.md", "--json", "co2.json"], in: dir.url)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let document = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("co2.json")))
+        XCTAssertEqual(document.molecule?.fitOrder, 3)
+        XCTAssertEqual(document.molecule?.pointGroup.name, "D∞h")
+        let warning = "order 4 needs 140 frames (2 per coefficient) and there are 100: the Taylor models use order 3"
+        XCTAssertTrue(document.warnings.contains(warning), "\(document.warnings)")
+        let markdown = try String(contentsOfFile: dir.path("co2.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains(warning), markdown)
+        XCTAssertTrue(markdown.contains("as a **continuous** group"), markdown)
+    }
 }
