@@ -83,6 +83,46 @@ final class LinearMoleculeTests: XCTestCase {
         XCTAssertEqual(distance(eq[0], eq[1]), distance(eq[2], eq[1]), accuracy: 1e-12)
     }
 
+    /// H–C–N (C∞v) with E = k₁(r₁ − r₁⁰)² + k₂(r₂ − r₂⁰)² + ½ F_δ δ². Wilson GF closed forms
+    /// (μ = 1/m): the stretches are the eigenvalues of F G with F = diag(2k₁, 2k₂),
+    /// G = [[μ_H + μ_C, −μ_C], [−μ_C, μ_C + μ_N]]; the bend λ_b = F_δ (μ_H/r₁² + μ_N/r₂² + μ_C (1/r₁ + 1/r₂)²).
+    func testValenceForceFieldOfHCNGivesTheClosedFormWavenumbersAndCInfinityV() throws {
+        let (k1, k2, fDelta, r1, r2) = (20.0, 60.0, 1.5, 1.06, 1.15)
+        var rng = SeededGenerator(seed: 5)
+        var positions: [Double] = [], energies: [Double] = []
+        func distance(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot() }
+        for f in 0..<300 {
+            let d = (0..<9).map { _ in f == 0 ? 0 : 0.008 * rng.nextGaussian() }
+            let p = [0, 0, -r1, 0, 0, 0, 0, 0, r2].enumerated().map { $0.element + d[$0.offset] }
+            let h = Array(p[0..<3]), c = Array(p[3..<6]), n = Array(p[6..<9])
+            let a = distance(h, c), b = distance(n, c)
+            let cosine = zip(zip(h, n), c).map { ($0.0 - $1) * ($0.1 - $1) }.reduce(0, +) / (a * b)
+            let bend = Double.pi - acos(max(-1, min(1, cosine)))
+            positions += MoleculeFixtures.move(p, rotation: MoleculeFixtures.randomRotation(&rng),
+                                               translation: (0..<3).map { _ in rng.uniform(-3, 3) })
+            energies.append(k1 * (a - r1) * (a - r1) + k2 * (b - r2) * (b - r2) + 0.5 * fDelta * bend * bend)
+        }
+        let t = try MolecularTable(frames: MolecularFrames(species: ["H", "C", "N"], positions: positions,
+                                                           energies: energies, labelKey: "energy"))
+        let s = t.summary
+        XCTAssertEqual(s.pointGroupName, "C∞v")
+        XCTAssertNil(s.orderOnModes)
+        XCTAssertFalse(s.operations.contains { $0.name.hasSuffix("i") }, "no inversion in C∞v")
+        let (mh, mc, mn) = (1 / MoleculeFixtures.mH, 1 / MoleculeFixtures.mC, 1 / MoleculeFixtures.mN)
+        let (f1, f2) = (2 * k1, 2 * k2)
+        // F G = [[f1 (mh + mc), −f1 mc], [−f2 mc, f2 (mc + mn)]]: trace and determinant.
+        let trace = f1 * (mh + mc) + f2 * (mc + mn)
+        let det = f1 * f2 * ((mh + mc) * (mc + mn) - mc * mc)
+        let root = (trace * trace / 4 - det).squareRoot()
+        let bend = fDelta * (mh / (r1 * r1) + mn / (r2 * r2) + mc * (1 / r1 + 1 / r2) * (1 / r1 + 1 / r2))
+        let expected = [bend, bend, trace / 2 - root, trace / 2 + root]
+            .map { MoleculeFixtures.wavenumber(lambda: $0, energyJoules: MoleculeFixtures.eV, lengthMeters: 1e-10) }
+        for (got, want) in zip(s.frequencies, expected) {
+            XCTAssertLessThan(abs(got - want) / want, 1e-3, "wavenumber \(got) vs closed form \(want) cm⁻¹")
+        }
+        XCTAssertEqual(t.operations.last?.name, MolecularTable.axialRotationName)
+    }
+
     func testCO2WavenumbersMatchPySCFWithinHalfAPercent() throws {
         let ref = try Self.reference()
         let s = try Self.co2().summary
