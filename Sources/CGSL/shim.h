@@ -1,6 +1,7 @@
 #ifndef SYMDETECT_CGSL_SHIM_H
 #define SYMDETECT_CGSL_SHIM_H
 
+#include <stddef.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_vector.h>
 #include <gsl/gsl_matrix.h>
@@ -19,5 +20,11 @@ const gsl_vector *gsl_multilarge_linear_rhs_ptr(const gsl_multilarge_linear_work
 /* OpenBLAS (the CBLAS behind GSL here): its own thread pool is pinned to one thread so that no
    reduction is split differently from run to run; symdetect parallelises over fixed row stripes. */
 void openblas_set_num_threads(int num_threads);
+
+/* LAPACK's one-sided Jacobi SVD (Drmač & Veselić), as OpenBLAS exports it (Fortran calling
+   convention: every argument by reference, the lengths of the character arguments last). */
+void dgesvj_(const char *joba, const char *jobu, const char *jobv, const int *m, const int *n,
+             double *a, const int *lda, double *sva, const int *mv, double *v, const int *ldv,
+             double *work, const int *lwork, int *info, size_t joba_len, size_t jobu_len, size_t jobv_len);
 
 #endif

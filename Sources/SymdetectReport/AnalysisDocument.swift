@@ -399,7 +399,7 @@ public struct AnalysisDocument: Codable, NullEncoded, Sendable, Equatable {
     /// operations given with --op.
     static func kindCode(_ op: SymmetryOperation, listed: Set<String>) -> String {
         switch op.kind {
-        case .pointGroup: return "pointGroup"
+        case .pointGroup, .axialRotation: return "pointGroup"
         case .reflectMode: return listed.contains(op.name) ? "user" : "mode"
         default: return listed.contains(op.name) ? "user" : "coordinate"
         }

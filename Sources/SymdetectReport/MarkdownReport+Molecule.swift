@@ -11,8 +11,17 @@ extension MarkdownReport {
         s += "**\(m.formula)** (\(Self.plural(m.atoms.count, "atom")): \(m.atoms.joined(separator: ", "))), "
         s += "\(Self.plural(m.frameCount, "frame")), energies in \(m.energyUnit.rawValue), positions in \(m.lengthUnit.rawValue). "
         s += "Point group **\(m.pointGroupName)** (\(order)), found on the equilibrium structure within \(Self.f3(m.symmetryTolerance)) Å; "
-        s += "it acts on the \(m.modes.count) normal coordinates as a group of order **\(m.orderOnModes)**, "
-        s += "the data-efficiency factor of augmenting with it. "
+        if let onModes = m.orderOnModes {
+            s += "it acts on the \(m.modes.count) normal coordinates as a group of order **\(onModes)**, "
+            s += "the data-efficiency factor of augmenting with it. "
+        } else {
+            s += "it acts on the \(m.modes.count) normal coordinates as a **continuous** group: "
+            s += "\(Self.code(MolecularTable.axialRotationName)), the rotations about the molecular axis, turns each degenerate "
+            s += "bending pair by any angle (tested at \(SymmetryOperation.genericAngles.count) generic angles), so augmenting with it "
+            s += "has no fixed data-efficiency factor. Its other operations below are the finite representatives "
+            s += "the group was found with (the half-turn about the axis, two perpendicular mirror planes and, "
+            s += "for D∞h, those that exchange the ends). "
+        }
         let trivial = m.operations.filter(\.actsTrivially).map { Self.code($0.name) }
         if trivial.count > 1 {
             s += "\(Self.list(trivial)) leave every normal coordinate unchanged. "

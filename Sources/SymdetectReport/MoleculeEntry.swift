@@ -7,12 +7,16 @@ public struct MoleculeEntry: Codable, NullEncoded, Sendable, Equatable {
     public struct PointGroupEntry: Codable, NullEncoded, Sendable, Equatable {
         public var name: String
         public var order: Int?
-        public var orderOnModes: Int
+        /// Null when the action is continuous (a linear molecule's rotations about its axis).
+        public var orderOnModes: Int?
+        /// True when the group acts on the modes as a continuous group.
+        public var continuousOnModes: Bool
 
-        public init(name: String, order: Int?, orderOnModes: Int) {
+        public init(name: String, order: Int?, orderOnModes: Int?) {
             self.name = name
             self.order = order
             self.orderOnModes = orderOnModes
+            continuousOnModes = orderOnModes == nil
         }
     }
 

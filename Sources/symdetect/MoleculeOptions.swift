@@ -120,7 +120,7 @@ struct MoleculeOptions: ParsableArguments {
     /// One line on the molecule for a command's summary.
     static func summaryLine(_ m: MolecularSummary) -> String {
         var out = "molecule \(m.formula): point group \(m.pointGroupName)" + (m.pointGroupOrder.map { " (order \($0)" } ?? " (infinite")
-        out += ", order \(m.orderOnModes) on the modes); harmonic wavenumbers "
+        out += m.orderOnModes.map { ", order \($0) on the modes); harmonic wavenumbers " } ?? ", continuous on the modes); harmonic wavenumbers "
         out += m.frequencies.map { NumberFormatting.format($0, digits: 6) }.joined(separator: ", ") + " cm^-1\n"
         return out
     }

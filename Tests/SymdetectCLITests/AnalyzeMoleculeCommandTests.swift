@@ -70,7 +70,8 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
     /// `--no-forces` reproduces the energy-only analysis the tool made before forces entered the
     /// fit: the `fit`, `operations`, `molecule`, `group` and `modelAdequacy` blocks equal those
     /// of the report committed then (`Fixtures/water_frames_energies_only.json`), apart from the
-    /// fields added since (the equation counts and the force weight).
+    /// fields added since (the equation counts, the force weight, and whether the point group acts
+    /// continuously on the modes).
     func testNoForcesReproducesTheEnergyOnlyAnalysis() throws {
         let dir = try TemporaryDirectory()
         let run = try CommandRunner.run(["analyze", Self.example("water.extxyz"), "--no-forces", "--report", "a.md", "--json", "a.json"], in: dir.url)
@@ -80,6 +81,11 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
             var fit = try XCTUnwrap(d["fit"] as? [String: Any])
             for key in ["equations", "forceEquations", "forceWeight", "forceWeightSource", "forceRmse"] { fit[key] = nil }
             d["fit"] = fit
+            if var molecule = d["molecule"] as? [String: Any], var group = molecule["pointGroup"] as? [String: Any] {
+                group["continuousOnModes"] = nil
+                molecule["pointGroup"] = group
+                d["molecule"] = molecule
+            }
             return d.filter { ["fit", "operations", "molecule", "group", "modelAdequacy"].contains($0.key) }
         }
         let fixture = Self.repository.appendingPathComponent("Tests/SymdetectCoreTests/Fixtures/water_frames_energies_only.json")
@@ -147,5 +153,24 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
         let label = try CommandRunner.run(["analyze", Self.example("water.extxyz"), "--label", "REF_energy"], in: dir.url)
         XCTAssertEqual(label.status, 65, label.stderr)
         XCTAssertTrue(label.stderr.contains("REF_energy"), label.stderr)
+    }
+
+    /// 100 CO₂ frames without their forces cannot support order 4 in its 3N − 5 = 4 coordinates
+    /// (70 coefficients, 140 frames): analyze lowers the order to 3 and says so in the report and
+    /// the JSON. (With their forces, 5 equations per frame, the same frames support order 4.)
+    func testLinearMoleculeWithFewFramesLowersTheOrderWithAWarning() throws {
+        let dir = try TemporaryDirectory()
+        let lines = try String(contentsOfFile: Self.example("co2.extxyz"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        try (lines.prefix(5 * 100).joined(separator: "\n") + "\n").write(to: dir.url.appendingPathComponent("co2-100.extxyz"), atomically: true, encoding: .utf8)
+        let run = try CommandRunner.run(["analyze", "co2-100.extxyz", "--no-forces", "--report", "co2.md", "--json", "co2.json"], in: dir.url)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let document = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("co2.json")))
+        XCTAssertEqual(document.molecule?.fitOrder, 3)
+        XCTAssertEqual(document.molecule?.pointGroup.name, "D∞h")
+        let warning = "order 4 needs 140 frames (2 per coefficient) and there are 100: the Taylor models use order 3"
+        XCTAssertTrue(document.warnings.contains(warning), "\(document.warnings)")
+        let markdown = try String(contentsOfFile: dir.path("co2.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains(warning), markdown)
+        XCTAssertTrue(markdown.contains("as a **continuous** group"), markdown)
     }
 }

@@ -53,7 +53,7 @@ final class ReportGoldenTests: XCTestCase {
         return "(no line differs; byte-level difference)"
     }
 
-    static let exampleReports = ["morse", "hydrogen-3dxy", "water"]
+    static let exampleReports = ["morse", "hydrogen-3dxy", "water", "co2"]
 
     /// reports/ == what `scripts/regenerate-reports.sh` produces now, byte for byte.
     func testCommittedReportsEqualRegeneratedReports() throws {
@@ -156,5 +156,21 @@ final class ReportGoldenTests: XCTestCase {
         try expect(ops["reflect(q1)"], ["approximate", "absent"], "water reflect(q1)")
         XCTAssertEqual(document.input.path, "examples/water.csv")
         XCTAssertEqual(document.input.rows, 600)
+    }
+
+    /// CO₂ (linear, D∞h): the point group's operations and the rotations about the axis are
+    /// exact, the group acts on the modes continuously, the symmetric stretch's reflection is broken.
+    func testCO2ReportAgreesWithTheMoleculesSymmetry() throws {
+        let document = try Self.document("co2-frames")
+        let molecule = try XCTUnwrap(document.molecule)
+        XCTAssertEqual(molecule.pointGroup.name, "D∞h")
+        XCTAssertNil(molecule.pointGroup.orderOnModes)
+        XCTAssertTrue(molecule.pointGroup.continuousOnModes)
+        XCTAssertEqual(molecule.frequencies.count, 4)
+        let ops = Self.verdicts(document)
+        try expect(ops["C∞"], ["exact"], "CO2 C∞")
+        try expect(ops["perm(1,3)·i"], ["exact"], "CO2 inversion")
+        try expect(ops["reflect(q3)"], ["approximate", "absent"], "CO2 reflect(q3)")
+        XCTAssertTrue(document.group.continuous)
     }
 }

@@ -165,28 +165,6 @@ final class MolecularPipelineTests: XCTestCase {
         }
     }
 
-    func testLinearMoleculeIsRefusedClearly() throws {
-        // CO2 about its linear minimum: E = k Σ (r − r₀)² + k_b (π − ∠OCO)², frames with random
-        // displacements of 0.02 Å (bent by a few degrees); the first frame is the minimum itself.
-        var rng = SeededGenerator(seed: 7)
-        var positions: [Double] = [], energies: [Double] = []
-        func distance(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot() }
-        for f in 0..<60 {
-            let d = (0..<9).map { _ in f == 0 ? 0 : 0.02 * rng.nextGaussian() }
-            let p = [0, 0, -1.16, 0, 0, 0, 0, 0, 1.16].enumerated().map { $0.element + d[$0.offset] }
-            let o1 = Array(p[0..<3]), c = Array(p[3..<6]), o2 = Array(p[6..<9])
-            let r1 = distance(o1, c), r2 = distance(o2, c)
-            let cosine = zip(zip(o1, o2), c).map { ($0.0 - $1) * ($0.1 - $1) }.reduce(0, +) / (r1 * r2)
-            let bend = Double.pi - acos(max(-1, min(1, cosine)))
-            positions += p
-            energies.append(10 * ((r1 - 1.16) * (r1 - 1.16) + (r2 - 1.16) * (r2 - 1.16)) + 0.5 * bend * bend)
-        }
-        let frames = MolecularFrames(species: ["O", "C", "O"], positions: positions, energies: energies, labelKey: "energy")
-        XCTAssertThrowsError(try MolecularTable(frames: frames)) { error in
-            XCTAssertEqual(error as? MoleculeError, .linearMolecule(formula: "CO2"))
-        }
-    }
-
     /// Ammonia (`examples/ammonia.extxyz`, 600 RHF/6-31G* frames): C3v of order 6 acts on its six
     /// modes faithfully; the E pairs come out degenerate, each operation acts orthogonally on q,
     /// and the wavenumbers agree with PySCF's within 0.5 %.

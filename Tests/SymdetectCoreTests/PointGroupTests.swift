@@ -306,7 +306,7 @@ final class PointGroupTests: XCTestCase {
         XCTAssertTrue(g.isInfinite)
         XCTAssertNil(g.order)
         XCTAssertEqual(g.name, "D∞h")
-        XCTAssertEqual(g.operations.map(\.symbol), ["E", "C2", "C2'", "C2'", "i", "σh", "σv", "σv"])
+        XCTAssertEqual(g.operations.map(\.symbol), ["E", "C2", "C2'", "C2''", "i", "σh", "σv", "σv'"])
         // The end swap carries each O atom to the other's site.
         let placed = Self.place(Self.carbonDioxide, seed: 7).structure
         let inversion = g.operations[4]

@@ -137,6 +137,13 @@ public struct AugmentationGroup: Sendable {
                 let op = SymmetryOperation.rotate(a, b, degrees: angle, names: names)
                 return AugmentationElement(name: op.name, matrix: op.matrix)
             }
+        case let .axialRotation(generator):
+            return (0..<count).map { _ in
+                var angle = 0.0
+                while angle <= 0 || angle >= 360 { angle = (rng.uniform(0, 360) * 1000).rounded() / 1000 }
+                return AugmentationElement(name: "\(family.name)(\(SymmetryOperation.formatAngle(angle)))",
+                                           matrix: SymmetryOperation.axialRotationMember(generator, radians: angle * .pi / 180))
+            }
         case let .o3(a, b, c):
             return (0..<count).map { k in
                 let g = SymmetryOperation.randomO3Member(a, b, c, dimension: d, improper: k % 2 == 1, rng: &rng)

@@ -190,6 +190,20 @@ public enum FitPipeline {
     /// Rows used by auxiliary fits (order checks, higher-order proxies) on very large files.
     public static let auxiliaryRowLimit = 100_000
 
+    /// Largest coefficient count of the higher-order fit that stands in for y in the `taylor`
+    /// floor. Order k + 2 has 924 coefficients in six coordinates (a 4-atom molecule at k = 4):
+    /// its p × p SVD and its evaluation at every floor sample would cost far more than the rest
+    /// of the analysis, while order k + 1 (462) is already a proxy of higher order than the model.
+    public static let higherOrderProxyParameterLimit = 500
+
+    /// The orders tried, in turn, for that proxy: k + 2, then k + 1, each only where its
+    /// coefficient count is within `higherOrderProxyParameterLimit`.
+    static func higherOrderProxyOrders(above order: Int, dimension: Int) -> [Int] {
+        [order + 2, order + 1].filter {
+            $0 <= TaylorFitter.maximumOrder && MultiIndex.count(dimension: dimension, order: $0) <= higherOrderProxyParameterLimit
+        }
+    }
+
     /// Nested F test of the terms one order higher: F = ((RSS_k − RSS_{k+1})/Δdof)/(RSS_{k+1}/dof_{k+1}).
     /// Returns nil when the data cannot support order k + 1.
     static func nestedFPValue(_ fit: TaylorFit, higher: TaylorFit) -> Double? {
@@ -218,7 +232,11 @@ public enum FitPipeline {
         let whole = sub.count == table.count
         let subLabels = whole ? labels : idx.map { labels[$0] }
         // One accumulation serves orders k, k + 1 here and k + 2 for the analysis' floors proxy.
-        if sub.gradients == nil { TaylorFitter.prepareNestedFits(sub, labels: subLabels, center: fit.center, upToOrder: fit.order + 2, radius: fit.radius) }
+        if sub.gradients == nil {
+            let proxyOrder = higherOrderProxyOrders(above: fit.order, dimension: table.dimension).first ?? fit.order + 1
+            TaylorFitter.prepareNestedFits(sub, labels: subLabels, center: fit.center, upToOrder: max(fit.order + 1, proxyOrder),
+                                           radius: fit.radius)
+        }
         let lower = whole ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
         let sameWeight = higher?.gradientEquations?.weight == fit.gradientEquations?.weight
         let upper = (whole && higher?.order == fit.order + 1 && sameWeight ? higher : nil)

@@ -17,11 +17,16 @@ public struct SingularValueDecomposition: Sendable {
             throw GSLError(function: "gsl_linalg_SV_decomp_jacobi", reason: "needs rows ≥ columns > 0, got \(a.rows)x\(a.columns)")
         }
         try GSLRuntime.requireFinite(a.storage, "gsl_linalg_SV_decomp_jacobi")
-        let ua = try GSLMatrixOwner(a)
-        let vv = try GSLMatrixOwner(rows: a.columns, columns: a.columns)
-        let s = try GSLVectorOwner(count: a.columns)
-        try GSLRuntime.check(gsl_linalg_SV_decomp_jacobi(ua.pointer, vv.pointer, s.pointer), "gsl_linalg_SV_decomp_jacobi")
-        let jacobi = (u: ua.matrix, s: s.array, v: vv.matrix)
+        let jacobi: (u: Matrix, s: [Double], v: Matrix)
+        if a.columns >= Self.lapackColumnCount, let lapack = Self.lapackJacobi(a) {
+            jacobi = lapack
+        } else {
+            let ua = try GSLMatrixOwner(a)
+            let vv = try GSLMatrixOwner(rows: a.columns, columns: a.columns)
+            let s = try GSLVectorOwner(count: a.columns)
+            try GSLRuntime.check(gsl_linalg_SV_decomp_jacobi(ua.pointer, vv.pointer, s.pointer), "gsl_linalg_SV_decomp_jacobi")
+            jacobi = (u: ua.matrix, s: s.array, v: vv.matrix)
+        }
         // GSL's one-sided Jacobi can return U with columns far from orthonormal (seen on 84×84
         // triangular factors of off-centre order-6 designs, κ ≈ 1.4e4: σ_min off by 2× and the
         // least-squares solution V Σ⁻¹ Uᵀ wrong, though UΣVᵀ reproduces A). The result is checked —
@@ -42,6 +47,39 @@ public struct SingularValueDecomposition: Sendable {
             try GSLRuntime.check(gsl_linalg_SV_decomp(ub.pointer, vb.pointer, sb.pointer, work.pointer), "gsl_linalg_SV_decomp")
             (u, singularValues, v) = (ub.matrix, sb.array, vb.matrix)
         }
+    }
+
+    /// From this many columns on, the one-sided Jacobi SVD is LAPACK's `dgesvj` (OpenBLAS): the
+    /// same algorithm with de Rijk's pivoting and blocked rotations, about ten times faster than
+    /// GSL's on the 200–500-column triangular factors of molecular Taylor fits, and as accurate
+    /// (small singular values to high relative accuracy). Smaller matrices keep GSL's, so their
+    /// results are unchanged to the last bit.
+    static let lapackColumnCount = 100
+
+    /// U, Σ (non-increasing) and V of an m × n matrix (m ≥ n) by `dgesvj` (JOBA = 'G', U and V
+    /// computed); nil when LAPACK reports a failure or a scaled result (SCALE ≠ 1 happens only
+    /// for singular values near the overflow or underflow limits), so that GSL takes over.
+    static func lapackJacobi(_ a: Matrix) -> (u: Matrix, s: [Double], v: Matrix)? {
+        _ = GSLRuntime.errorHandlerDisabled
+        var m = Int32(a.rows), n = Int32(a.columns)
+        var columnMajor = [Double](repeating: 0, count: a.rows * a.columns)
+        for i in 0..<a.rows { for j in 0..<a.columns { columnMajor[j * a.rows + i] = a[i, j] } }
+        var sva = [Double](repeating: 0, count: a.columns)
+        var v = [Double](repeating: 0, count: a.columns * a.columns)
+        var lwork = Int32(max(6, a.rows + a.columns))
+        var work = [Double](repeating: 0, count: Int(lwork))
+        var info: Int32 = 0
+        var lda = m, mv = Int32(0), ldv = n
+        dgesvj_("G", "U", "V", &m, &n, &columnMajor, &lda, &sva, &mv, &v, &ldv, &work, &lwork, &info, 1, 1, 1)
+        guard info == 0, work[0] == 1 else { return nil }
+        var order = Array(0..<a.columns)
+        order.sort { (sva[$0], -$0) > (sva[$1], -$1) }
+        var u = Matrix(rows: a.rows, columns: a.columns), vm = Matrix(rows: a.columns, columns: a.columns)
+        for (k, source) in order.enumerated() {
+            for i in 0..<a.rows { u[i, k] = columnMajor[source * a.rows + i] }
+            for i in 0..<a.columns { vm[i, k] = v[source * a.columns + i] }
+        }
+        return (u, order.map { sva[$0] }, vm)
     }
 
     /// max |QᵀQ − I| over the given columns of Q.

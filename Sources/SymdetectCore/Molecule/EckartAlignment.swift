@@ -1,3 +1,5 @@
+import Foundation
+
 /// A reference structure to which frames are aligned (the lowest-energy frame, later the refined
 /// stationary point).
 ///
@@ -10,6 +12,18 @@ public struct EckartReference: Sendable {
     public let positions: [Double]
     /// Where the centre of mass of the reference was as given.
     public let inputCenterOfMass: [Double]
+    /// For a reference whose atoms lie on one line through the centre of mass (every
+    /// |rᵢ × u| ≤ 1e-9 max|r|, u the direction of the atom farthest from it): that line and two
+    /// perpendicular unit vectors, which fix the phase of the bends (`align`); nil otherwise.
+    public let linearAxes: LinearAxes?
+
+    /// The molecular axis u of a linear reference and a right-handed perpendicular pair:
+    /// e₁ = the coordinate axis least aligned with u, made perpendicular to it; e₂ = u × e₁.
+    public struct LinearAxes: Sendable {
+        public let axis: [Double]
+        public let perpendicular1: [Double]
+        public let perpendicular2: [Double]
+    }
 
     public var atomCount: Int { masses.count }
 
@@ -18,7 +32,27 @@ public struct EckartReference: Sendable {
         let c = CartesianPositions.centerOfMass(positions, masses: masses)
         self.masses = masses
         self.inputCenterOfMass = c
-        self.positions = positions.enumerated().map { $0.element - c[$0.offset % 3] }
+        let centred = positions.enumerated().map { $0.element - c[$0.offset % 3] }
+        self.positions = centred
+        linearAxes = Self.linearAxes(of: centred)
+    }
+
+    static func linearAxes(of r: [Double]) -> LinearAxes? {
+        let atoms = r.count / 3
+        guard atoms >= 2 else { return nil }
+        let vectors = (0..<atoms).map { Array(r[(3 * $0)..<(3 * $0 + 3)]) }
+        let norms = vectors.map { dot($0, $0).squareRoot() }
+        let far = norms.indices.max { norms[$0] < norms[$1] }!
+        guard norms[far] > 0 else { return nil }
+        let u = vectors[far].map { $0 / norms[far] }
+        for v in vectors where dot(Rotation3.cross(v, u), Rotation3.cross(v, u)).squareRoot() > 1e-9 * norms[far] { return nil }
+        let k = (0..<3).min { abs(u[$0]) < abs(u[$1]) }!
+        var e = [0.0, 0.0, 0.0]
+        e[k] = 1
+        let projected = (0..<3).map { e[$0] - u[k] * u[$0] }
+        let n = dot(projected, projected).squareRoot()
+        let e1 = projected.map { $0 / n }
+        return LinearAxes(axis: u, perpendicular1: e1, perpendicular2: Rotation3.cross(u, e1))
     }
 
     /// Reference from per-atom `[x, y, z]` and element symbols (masses from `Element`).
@@ -43,12 +77,24 @@ public struct EckartReference: Sendable {
     /// rotation that carries the frame's weighted direction onto the axis. Coordinates of a bent
     /// frame are then defined up to a rotation within each degenerate bend pair (the energy is
     /// invariant under it).
-    public func align(_ frame: [Double]) throws -> EckartAlignment {
+    ///
+    /// For a linear reference (`linearAxes`) that free rotation is fixed explicitly, so that the
+    /// coordinates of a frame do not depend on its orientation: with pᵢ the components of the
+    /// aligned aᵢ along (e₁, e₂), the dominant eigenvector v of T = Σ mᵢ pᵢ pᵢᵀ (angle
+    /// α = ½ atan2(2T₁₂, T₁₁ − T₂₂), turned by π when Σ mᵢ (pᵢ·v)³ < 0) is rotated about the axis to
+    /// the angle `axialAngle` from e₁. A rotation about the reference's axis keeps the Eckart
+    /// conditions. A frame with T = 0 (itself linear) is left as Kabsch put it.
+    /// `axialAngle` (radians) is ignored for a non-linear reference.
+    public func align(_ frame: [Double], axialAngle: Double = 0) throws -> EckartAlignment {
         try CartesianPositions.validate(frame, masses: masses, what: "frame positions")
         let c = CartesianPositions.centerOfMass(frame, masses: masses)
         let centred = frame.enumerated().map { $0.element - c[$0.offset % 3] }
-        let r = try Kabsch.rotation(aligning: centred, onto: positions, masses: masses)
-        let aligned = Rotation3.apply(r, toEachAtomOf: centred)
+        var r = try Kabsch.rotation(aligning: centred, onto: positions, masses: masses)
+        var aligned = Rotation3.apply(r, toEachAtomOf: centred)
+        if let axes = linearAxes, let turn = Self.axialTurn(aligned, masses: masses, axes: axes, to: axialAngle) {
+            r = turn * r
+            aligned = Rotation3.apply(r, toEachAtomOf: centred)
+        }
         var weighted = 0.0
         for (i, m) in masses.enumerated() {
             for a in 0..<3 {
@@ -58,6 +104,30 @@ public struct EckartReference: Sendable {
         }
         let rmsd = (weighted / masses.reduce(0, +)).squareRoot()
         return EckartAlignment(positions: aligned, rotation: r, centerOfMass: c, weightedRMSD: rmsd)
+    }
+
+    /// The rotation about `axes.axis` taking the bend direction of `aligned` (see `align`) to
+    /// the angle `target` from e₁; nil when the frame has no perpendicular extent
+    /// (tr T ≤ 1e-28 Σ mᵢ|aᵢ|², i.e. bends below 1e-14 of its size).
+    static func axialTurn(_ aligned: [Double], masses: [Double], axes: LinearAxes, to target: Double) -> Matrix? {
+        var t11 = 0.0, t12 = 0.0, t22 = 0.0, size = 0.0
+        var p: [(Double, Double)] = []
+        for (i, m) in masses.enumerated() {
+            let a = Array(aligned[(3 * i)..<(3 * i + 3)])
+            let (x, y) = (dot(a, axes.perpendicular1), dot(a, axes.perpendicular2))
+            p.append((x, y))
+            t11 += m * x * x; t12 += m * x * y; t22 += m * y * y
+            size += m * dot(a, a)
+        }
+        guard t11 + t22 > 1e-28 * size else { return nil }
+        var alpha = 0.5 * atan2(2 * t12, t11 - t22)
+        let v = (cos(alpha), sin(alpha))
+        let skew = zip(masses, p).reduce(0.0) { acc, e in
+            let s = e.1.0 * v.0 + e.1.1 * v.1
+            return acc + e.0 * s * s * s
+        }
+        if skew < 0 { alpha += .pi }
+        return Rotation3.rotation(about: axes.axis, angle: target - alpha)
     }
 }
 

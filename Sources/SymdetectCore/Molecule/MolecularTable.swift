@@ -82,8 +82,10 @@ public struct MolecularSummary: Sendable {
     public let pointGroupName: String
     /// The point group's order (nil for the infinite linear groups).
     public let pointGroupOrder: Int?
-    /// Number of distinct matrices by which the group acts on q: the data-efficiency factor.
-    public let orderOnModes: Int
+    /// Number of distinct matrices by which the group acts on q: the data-efficiency factor;
+    /// nil when the action is continuous (a linear molecule's rotations about its axis turn each
+    /// bending pair by any angle).
+    public let orderOnModes: Int?
     /// The operations in the point group's order (identity first).
     public let operations: [PointGroupOperationSummary]
     /// Equilibrium geometry in Å (exactly symmetric under the operations, to rounding), centre of
@@ -173,10 +175,15 @@ public struct MolecularTable: Sendable {
         }
         func frame(_ f: Int) -> [Double] { Array(frames.positions[(3 * n * f)..<(3 * n * (f + 1))]) }
 
-        // 1. The lowest-energy frame as the first reference.
+        // 1. The lowest-energy frame as the first reference; a nearly linear one is put exactly
+        //    on its axis, so that the coordinates are the 3N − 5 of a linear molecule.
         let lowest = frames.energies.indices.min { frames.energies[$0] < frames.energies[$1] }!
-        let firstBasis = try VibrationalBasis(reference: try EckartReference(positions: frame(lowest), masses: masses))
-        if firstBasis.isLinear || n < 3 { throw MoleculeError.linearMolecule(formula: formula) }
+        guard n >= 2 else { throw MoleculeError.linearMolecule(formula: formula) }
+        let lowestFrame = frame(lowest)
+        let nearlyLinear = try Self.isNearlyLinear(lowestFrame, masses: masses)
+        let firstReference = nearlyLinear ? try Self.projectedOnAxis(lowestFrame, masses: masses) : lowestFrame
+        let firstBasis = try VibrationalBasis(reference: try EckartReference(positions: firstReference, masses: masses))
+        guard firstBasis.isLinear == nearlyLinear else { throw MoleculeError.linearMolecule(formula: formula) }
         let count = firstBasis.count
 
         // Energies and forces: 1 + (3N − 6) equations per frame in every fit of the energy; the
@@ -202,7 +209,7 @@ public struct MolecularTable: Sendable {
             var columns = [[Double]](repeating: [Double](repeating: 0, count: frames.frameCount), count: count)
             var gradients = forces.map { _ in columns }
             for f in 0..<frames.frameCount {
-                let alignment = try basis.reference.align(frame(f))
+                let alignment = try basis.reference.align(frame(f), axialAngle: Self.bendPhase(frame: f))
                 let s = try basis.vibrationalCoordinates(ofAligned: alignment.positions)
                 for k in 0..<count { columns[k][f] = s[k] }
                 if let forces {
@@ -226,21 +233,29 @@ public struct MolecularTable: Sendable {
         let perAtom = (0..<n).map { i in (0..<3).map { firstEquilibrium[3 * i + $0] * toAngstrom } }
         let group = try PointGroupDiscovery.pointGroup(species: frames.species, masses: masses, positions: perAtom,
                                                        tolerance: options.symmetryTolerance)
-        if group.isLinear { throw MoleculeError.linearMolecule(formula: formula) }
+        guard group.isLinear == nearlyLinear else { throw MoleculeError.linearMolecule(formula: formula) }
         let symmetric = group.symmetrizedPositions.flatMap { $0.map { $0 / toAngstrom } }
         let basis = try VibrationalBasis(reference: try EckartReference(positions: symmetric, masses: masses))
-        guard !basis.isLinear, basis.count == count else { throw MoleculeError.linearMolecule(formula: formula) }
+        guard basis.isLinear == nearlyLinear, basis.count == count else { throw MoleculeError.linearMolecule(formula: formula) }
         let sTable = try coordinates(basis)
         let fit = try Self.stationaryFit(sTable, order: order, warnings: &warnings)
 
-        // 4. The group on s, the symmetrised Hessian, the modes.
+        // 4. The group on s, the symmetrised Hessian, the modes. A linear molecule's Hessian is
+        //    also averaged over the quarter turns about its axis (C4 ⊂ C∞): a quadratic form in
+        //    the bends has angular components 0 and ±2 under the axial rotation, and the quarter
+        //    turns remove the ±2, which makes each bending pair exactly degenerate.
         let b = basis.vectors
         let actionsOnS = group.operations.map { b.transposed * $0.displacementAction() * b }
+        let axis = group.principalAxis ?? [0, 0, 1]
+        let quarterTurns = nearlyLinear
+            ? (1..<4).map { b.transposed * Self.axialRotationAction(axis: axis, angle: Double($0) * .pi / 2, atoms: n) * b }
+            : []
+        let averaging = actionsOnS + quarterTurns.flatMap { t in actionsOnS.map { t * $0 } }
         let fitted = ForceConstants(fit).hessian
         var hessian = Matrix(rows: count, columns: count)
-        for g in actionsOnS {
+        for g in averaging {
             let term = g * fitted * g.transposed
-            for i in 0..<count { for j in 0..<count { hessian[i, j] += term[i, j] / Double(actionsOnS.count) } }
+            for i in 0..<count { for j in 0..<count { hessian[i, j] += term[i, j] / Double(averaging.count) } }
         }
         let modes = try NormalModes(vibrationalHessian: hessian, basis: basis,
                                     energyUnit: options.energyUnit, lengthUnit: options.lengthUnit)
@@ -298,6 +313,22 @@ public struct MolecularTable: Sendable {
             }
             summaries.append(PointGroupOperationSummary(name: op.name, actionOnModes: gq, actsTrivially: trivial, testedAs: testedAs))
         }
+        // C∞: its generator on q, K_q = Γ Lᵀ Bᵀ K_D B L Γ⁻¹ with K_D the block-diagonal [u]× (u the
+        // axis) acting on every atom's mass-weighted displacement.
+        var continuousOnModes = false
+        if nearlyLinear {
+            var kCartesian = Matrix(rows: 3 * n, columns: 3 * n)
+            let ux: [[Double]] = [[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]]
+            for i in 0..<n { for r in 0..<3 { for c in 0..<3 { kCartesian[3 * i + r, 3 * i + c] = ux[r][c] } } }
+            let generator = Self.cleaned(toQ * (b.transposed * kCartesian * b) * fromQ)
+            let rotation = SymmetryOperation.axialRotation(name: Self.axialRotationName, generator: generator)
+            // A diatomic has no bends: the rotations then fix its one coordinate.
+            let trivial = generator.storage.allSatisfy { $0 == 0 }
+            if !trivial { tested.append(rotation) }
+            continuousOnModes = !trivial
+            summaries.append(PointGroupOperationSummary(name: rotation.name, actionOnModes: Self.cleaned(rotation.matrix),
+                                                        actsTrivially: trivial, testedAs: trivial ? nil : rotation.name))
+        }
         let modeSymmetries = (0..<count).map { k in
             ModeSymmetry(frequency: modes.wavenumbers[k],
                          characters: summaries.map { degenerate[k] ? nil : Int($0.actionOnModes[k, k].rounded()) },
@@ -316,7 +347,7 @@ public struct MolecularTable: Sendable {
         labelIsEnergy = label == nil
         summary = MolecularSummary(
             formula: formula, atoms: frames.species, masses: masses, pointGroupName: group.name,
-            pointGroupOrder: group.order, orderOnModes: distinct.count, operations: summaries,
+            pointGroupOrder: group.order, orderOnModes: continuousOnModes ? nil : distinct.count, operations: summaries,
             equilibrium: equilibrium, modes: modeSymmetries, energyUnit: options.energyUnit,
             lengthUnit: options.lengthUnit, symmetryTolerance: options.symmetryTolerance, fitOrder: order,
             frameCount: frames.frameCount, framesHaveForces: frames.forces != nil, forcesUsed: forces != nil,
@@ -340,6 +371,53 @@ public struct MolecularTable: Sendable {
             return initial
         }
         return fit
+    }
+
+    /// The name of the rotations about a linear molecule's axis.
+    public static let axialRotationName = "C∞"
+
+    /// The smallest principal moment of inertia of the lowest-energy frame, relative to the
+    /// largest, at or below which the molecule is taken to be linear: 10⁻² is a bend of about
+    /// 20° for CO₂ (the ratio grows as the square of the bend), while non-linear molecules, even
+    /// prolate tops such as propyne, stay above 4·10⁻².
+    static let nearLinearMomentRatio = 1e-2
+
+    static func isNearlyLinear(_ positions: [Double], masses: [Double]) throws -> Bool {
+        guard masses.count >= 2 else { return false }
+        if masses.count == 2 { return true }
+        let moments = try InertiaTensor(positions: positions, masses: masses).principalMoments
+        return moments[2] > 0 && moments[0] <= nearLinearMomentRatio * moments[2]
+    }
+
+    /// Every atom moved onto the axis of smallest moment through the centre of mass (the
+    /// component along it kept).
+    static func projectedOnAxis(_ positions: [Double], masses: [Double]) throws -> [Double] {
+        let inertia = try InertiaTensor(positions: positions, masses: masses)
+        let u = inertia.principalAxes.column(0)
+        let c = CartesianPositions.centerOfMass(positions, masses: masses)
+        var out = positions
+        for i in 0..<masses.count {
+            let along = (0..<3).reduce(0.0) { $0 + (positions[3 * i + $1] - c[$1]) * u[$1] }
+            for a in 0..<3 { out[3 * i + a] = c[a] + along * u[a] }
+        }
+        return out
+    }
+
+    /// The phase (radians) to which frame `f`'s bends are turned about a linear reference's axis
+    /// (`EckartReference.align`): uniform in [0, 2π) from a seeded generator per frame, so that
+    /// the bends of a linear molecule are spread evenly over their degenerate pairs whatever the
+    /// orientation of the frames as given (the energy is invariant under the axial rotation).
+    static func bendPhase(frame f: Int) -> Double {
+        var rng = SeededGenerator(seed: 0xB3D_0000 &+ UInt64(f) &* 0x9E37_79B9_7F4A_7C15)
+        return rng.uniform(0, 2 * .pi)
+    }
+
+    /// The 3N × 3N block-diagonal rotation by `angle` about the unit `axis` (identity permutation).
+    static func axialRotationAction(axis: [Double], angle: Double, atoms n: Int) -> Matrix {
+        let r = Rotation3.rotation(about: axis, angle: angle)
+        var d = Matrix(rows: 3 * n, columns: 3 * n)
+        for i in 0..<n { for a in 0..<3 { for c in 0..<3 { d[3 * i + a, 3 * i + c] = r[a, c] } } }
+        return d
     }
 
     /// Entries within `cleanTolerance` of 0 or ±1 set to those values.

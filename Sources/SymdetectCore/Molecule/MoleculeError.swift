@@ -10,8 +10,9 @@ public enum MoleculeError: Error, CustomStringConvertible, Equatable, Sendable {
     case nonFinite(what: String)
     /// A mode whose harmonic frequency vanishes (to rounding) has no dimensionless normal coordinate.
     case vanishingFrequency(mode: Int)
-    /// The molecular pipeline needs a non-linear molecule (3N − 6 vibrations): a linear one's
-    /// bending pairs have no Eckart orientation about the axis.
+    /// The frames do not say consistently whether the molecule is linear: the lowest-energy frame
+    /// is (or is not) nearly linear while the fitted equilibrium structure is not (or is), so
+    /// neither 3N − 6 nor 3N − 5 vibrational coordinates describe them; or a single atom.
     case linearMolecule(formula: String)
     /// Too few frames for even a quadratic model in the vibrational coordinates
     /// (`needed` = 2 × its coefficients).
@@ -34,7 +35,7 @@ public enum MoleculeError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .nonFinite(what):
             return "\(what) contains a non-finite value"
         case let .linearMolecule(formula):
-            return "\(formula) is linear: the molecular pipeline handles non-linear molecules only (3N − 6 vibrations)"
+            return "\(formula): the lowest-energy frame and the fitted equilibrium structure disagree on whether the molecule is linear (3N − 5 or 3N − 6 vibrations): the frames are too far from one minimum"
         case let .tooFewFrames(frames, needed, coordinates):
             return "\(frames) frame\(frames == 1 ? "" : "s") cannot determine a quadratic model in \(coordinates) vibrational coordinates: at least \(needed) are needed"
         case let .notAMinimum(wavenumber):

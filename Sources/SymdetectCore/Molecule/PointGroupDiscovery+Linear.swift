@@ -40,14 +40,14 @@ extension PointGroupDiscovery {
             (identity, PointGroupMath.identity, .identity, nil, "E"),
             (identity, PointGroupMath.halfTurn(axis: axis), .rotation(order: 2, power: 1), axis, "C2"),
             (identity, PointGroupMath.reflection(normal: yAxis), .reflection, yAxis, "σv"),
-            (identity, PointGroupMath.reflection(normal: xAxis), .reflection, xAxis, "σv"),
+            (identity, PointGroupMath.reflection(normal: xAxis), .reflection, xAxis, "σv'"),
         ]
         if let p = swap {
             specs += [
                 (p, PointGroupMath.identity.map { -$0 }, .inversion, nil, "i"),
                 (p, PointGroupMath.reflection(normal: axis), .reflection, axis, "σh"),
                 (p, PointGroupMath.halfTurn(axis: xAxis), .rotation(order: 2, power: 1), xAxis, "C2'"),
-                (p, PointGroupMath.halfTurn(axis: yAxis), .rotation(order: 2, power: 1), yAxis, "C2'"),
+                (p, PointGroupMath.halfTurn(axis: yAxis), .rotation(order: 2, power: 1), yAxis, "C2''"),
             ]
         }
         let candidates = specs.map { Candidate(permutation: $0.permutation, matrix: $0.matrix, deviation: 0) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Small 3 × 3 helpers for rotations stored as `Matrix`.
 enum Rotation3 {
     static func determinant(_ m: Matrix) -> Double {
@@ -20,5 +22,15 @@ enum Rotation3 {
 
     static func cross(_ u: [Double], _ v: [Double]) -> [Double] {
         [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
+    }
+
+    /// The right-handed rotation by `angle` (radians) about the unit vector k (Rodrigues):
+    /// R = cos θ 𝟙 + sin θ [k]× + (1 − cos θ) k kᵀ.
+    static func rotation(about k: [Double], angle: Double) -> Matrix {
+        let (c, s) = (cos(angle), sin(angle))
+        let kx: [[Double]] = [[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]]
+        var r = Matrix(rows: 3, columns: 3)
+        for i in 0..<3 { for j in 0..<3 { r[i, j] = (i == j ? c : 0) + s * kx[i][j] + (1 - c) * k[i] * k[j] } }
+        return r
     }
 }

@@ -46,6 +46,10 @@ public struct SchemeFloors: Sendable, Equatable, Codable {
 public enum ErrorFloorEstimator {
     /// At most this many samples (seeded subset) are used for model-based floors.
     public static let maxSamples = 5_000
+    /// From this many coefficients on, the fit-error variances of the model-based floors are
+    /// formed with one BLAS-3 product instead of a quadratic form per sample (same values up
+    /// to the summation order; smaller models keep the per-sample loop, bit for bit).
+    static let batchedVarianceParameterCount = 100
 
     public static func modelBased(fit: TaylorFit, higherOrder: TaylorFit?, operation: SymmetryOperation,
                                   table: SampleTable, seed: UInt64 = 0xF100_0001) -> SchemeFloors {
@@ -74,6 +78,11 @@ public enum ErrorFloorEstimator {
         let identity = Matrix.identity(d).storage
         let isIdentity = orbitStorage.map { $0 == identity }
         let quadraticBeta = quadratic
+        // Many coefficients: the quadratic forms aᵀ Cov(β) a of all samples at once, as
+        // rowwise dots of A and A·Cov (one BLAS-3 product; A holds a per sample, column-major).
+        let batched = p >= batchedVarianceParameterCount
+        var aAll = [Double](repeating: 0, count: batched ? samples.count * p : 0)
+        var sampleNumber = 0
         fit.covariance.storage.withUnsafeBufferPointer { cov in
         a.withUnsafeMutableBufferPointer { a in
         phi.withUnsafeMutableBufferPointer { phi in
@@ -116,6 +125,11 @@ public enum ErrorFloorEstimator {
                 if operation.isInvolution { hess.append(hsMean) }
                 if betaHi != nil { taylor.append(rx - rMean) }
                 // T_a(x) = Σ_α β_α a_α with a_α = u^α − mean_g (G u)^α, so Var(T_a) = aᵀ Cov(β) a.
+                if batched {
+                    for c in 0..<p { aAll[c * samples.count + sampleNumber] = a[c] }
+                    sampleNumber += 1
+                    continue
+                }
                 var v = 0.0
                 for b in 0..<p where a[b] != 0 {
                     var s = 0.0
@@ -125,6 +139,24 @@ public enum ErrorFloorEstimator {
                 seA.append(max(v, 0))
             }
         }}}}}}}
+        if batched, !samples.isEmpty {
+            let rows = samples.count
+            var product = [Double](repeating: 0, count: rows * p)
+            // Cov(β) is symmetric, so its row-major storage is also its column-major storage.
+            aAll.withUnsafeBufferPointer { a in
+                fit.covariance.storage.withUnsafeBufferPointer { cov in
+                    product.withUnsafeMutableBufferPointer { c in
+                        BLASKernels.product(a.baseAddress!, rows: rows, columns: p, lda: rows, cov.baseAddress!, columns: p,
+                                            into: c.baseAddress!)
+                    }
+                }
+            }
+            for i in 0..<rows {
+                var v = 0.0
+                for c in 0..<p { v += aAll[c * rows + i] * product[c * rows + i] }
+                seA.append(max(v, 0))
+            }
+        }
         let fitError = (seA.reduce(0, +) / Double(max(seA.count, 1))).squareRoot()
         var floors = SchemeFloors()
         floors.naive = estimate(naive)

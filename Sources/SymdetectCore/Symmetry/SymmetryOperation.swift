@@ -19,6 +19,10 @@ public struct SymmetryOperation: Sendable, Equatable {
         /// coordinates (an orthogonal matrix derived from the structure, named by what it does,
         /// e.g. `perm(2,3)·C2`).
         case pointGroup
+        /// The rotations of a linear molecule about its axis (C∞), acting on the normal
+        /// coordinates as G(φ) = exp(φK) = 𝟙 + sin φ K + (1 − cos φ) K², K the antisymmetric
+        /// generator (K³ = −K: every bending pair turns by φ, the stretches stay).
+        case axialRotation(generator: Matrix)
     }
 
     public let kind: Kind
@@ -29,7 +33,7 @@ public struct SymmetryOperation: Sendable, Equatable {
 
     public var matrix: Matrix { matrices[0] }
     public var isContinuous: Bool {
-        switch kind { case .rotateContinuous, .o3: return true; default: return false }
+        switch kind { case .rotateContinuous, .o3, .axialRotation: return true; default: return false }
     }
     public var dimension: Int { matrices[0].rows }
 
@@ -78,6 +82,22 @@ public struct SymmetryOperation: Sendable, Equatable {
         return SymmetryOperation(kind: .pointGroup, name: name, matrices: [matrix])
     }
 
+    /// C∞ of a linear molecule from its generator K on the coordinates (see `Kind.axialRotation`),
+    /// tested at `genericAngles`.
+    public static func axialRotation(name: String, generator: Matrix) -> SymmetryOperation {
+        let kind = Kind.axialRotation(generator: generator)
+        return SymmetryOperation(kind: kind, name: name,
+                                 matrices: familyMembers(kind: kind, dimension: generator.rows, count: genericAngles.count))
+    }
+
+    /// exp(φK) = 𝟙 + sin φ K + (1 − cos φ) K² for an antisymmetric K with K³ = −K.
+    static func axialRotationMember(_ k: Matrix, radians: Double) -> Matrix {
+        let k2 = k * k
+        var g = Matrix.identity(k.rows)
+        for i in 0..<k.rows { for j in 0..<k.rows { g[i, j] += sin(radians) * k[i, j] + (1 - cos(radians)) * k2[i, j] } }
+        return g
+    }
+
     public static func invert(dimension d: Int) -> SymmetryOperation {
         SymmetryOperation(kind: .invert, name: "invert", matrices: [Matrix.identity(d).scaled(by: -1)])
     }
@@ -124,6 +144,9 @@ public struct SymmetryOperation: Sendable, Equatable {
         case let .rotateContinuous(a, b):
             if count <= genericAngles.count { return genericAngles.prefix(count).map { planeRotation(a, b, radians: $0 * .pi / 180, dimension: d) } }
             return (1...count).map { k in planeRotation(a, b, radians: 2 * .pi * Double(k) / Double(count + 1) + 0.1, dimension: d) }
+        case let .axialRotation(k):
+            if count <= genericAngles.count { return genericAngles.prefix(count).map { axialRotationMember(k, radians: $0 * .pi / 180) } }
+            return (1...count).map { i in axialRotationMember(k, radians: 2 * .pi * Double(i) / Double(count + 1) + 0.1) }
         case let .o3(a, b, c):
             var rng = SeededGenerator(seed: 0x5EED_0003)
             return (0..<count).map { k in randomO3Member(a, b, c, dimension: d, improper: k % 2 == 1, rng: &rng) }

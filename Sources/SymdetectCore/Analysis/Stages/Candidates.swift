@@ -15,7 +15,10 @@ enum Candidates {
     /// only listed operations are wanted) and the user's operations that do not need the modes.
     static func coordinateRound(_ table: SampleTable, configuration: AnalysisConfiguration) throws -> [SymmetryOperation] {
         var ops = configuration.extraOperations.filter { $0.dimension == table.dimension }
-        if !configuration.onlyListedOperations { ops += CandidateOperations.defaults(table: table) }
+        if !configuration.onlyListedOperations {
+            let structure = StructureGroup(ops, dimension: table.dimension)
+            ops += CandidateOperations.defaults(table: table).filter { structure?.contains($0) != true }
+        }
         for spec in configuration.operations where !spec.needsModes {
             let op = try spec.resolve(names: table.featureNames)
             if !ops.contains(where: { $0.name == op.name }) { ops.append(op) }
@@ -41,10 +44,12 @@ enum Candidates {
             if case let .reflectMode(k) = spec.form, k <= d, !wanted.contains(k - 1) { wanted.append(k - 1) }
         }
         let big = modes.eigenvalues.map(abs).max() ?? 0
+        let structure = StructureGroup(tested, dimension: d)
         for k in wanted {
             let op = SymmetryOperation.reflectMode(k, modes: modes.eigenvectors)
             let listed = configuration.operations.contains { if case .reflectMode(k + 1) = $0.form { return true }; return false }
             if !listed {
+                if structure?.contains(op) == true { continue }
                 let degenerate = modes.eigenvalues.indices.contains { $0 != k && abs(modes.eigenvalues[$0] - modes.eigenvalues[k]) <= degeneracyTolerance * big }
                 if degenerate { continue }
                 // Within ~3° of an axis reflection already tested: the same test, and two

@@ -35,16 +35,15 @@ struct TestedScale {
     }
 
     /// A fit two orders higher (or one), the proxy for y in the `taylor` floor; nil if the
-    /// data cannot support it. Fitted on at most `FitPipeline.auxiliaryRowLimit` rows.
+    /// data cannot support it or it would exceed `FitPipeline.higherOrderProxyParameterLimit`
+    /// coefficients. Fitted on at most `FitPipeline.auxiliaryRowLimit` rows.
     static func higherOrder(_ table: SampleTable, labels: [Double], base: TaylorFit, radius: Double?) -> TaylorFit? {
         var (sub, idx) = table.subsample(limit: FitPipeline.auxiliaryRowLimit)
         let subLabels = idx.map { labels[$0] }
         // With forces, at the base fit's weight: the proxy is then the nested F test's model too.
         if let w = base.gradientEquations?.weight { sub.gradients?.weight = .fixed(w) }
-        for extra in [2, 1] {
-            let k = base.order + extra
-            guard k <= TaylorFitter.maximumOrder,
-                  sub.count >= MultiIndex.count(dimension: table.dimension, order: k) + 2 else { continue }
+        for k in FitPipeline.higherOrderProxyOrders(above: base.order, dimension: table.dimension) {
+            guard sub.count >= MultiIndex.count(dimension: table.dimension, order: k) + 2 else { continue }
             if let f = try? TaylorFitter.fit(sub, labels: subLabels, center: base.center, order: k, radius: radius) { return f }
         }
         return nil
