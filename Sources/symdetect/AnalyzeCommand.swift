@@ -92,14 +92,14 @@ struct AnalyzeCommand: ParsableCommand {
         if !molecular, let unused = moleculeOptions.givenMolecularOnly.first {
             throw CommandFailure("\(unused) applies to molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
         }
+        // The input's SHA-256 (provenance in the report) is computed on the other core while the
+        // file is read and analysed: hashing a large file takes as long as a stage of the analysis,
+        // and reading it is one thread's work.
+        let digestTask = InputDigest(path: input.data)
         let molecule = molecular ? try moleculeOptions.readMolecule(input) : nil
         let table = try molecule?.table ?? input.readTable()
         try analysis.operationOptions.check(names: table.featureNames)
         let configuration = try analysisConfiguration()
-
-        // The input's SHA-256 (provenance in the report) is computed while the analysis runs:
-        // hashing a large file takes as long as a stage of the analysis.
-        let digestTask = InputDigest(path: input.data)
 
         let status = ProgressLine("analyzing")
         var result: AnalysisResult!

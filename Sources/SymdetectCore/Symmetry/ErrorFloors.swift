@@ -74,7 +74,9 @@ public enum ErrorFloorEstimator {
         let identity = Matrix.identity(d).storage
         let isIdentity = orbitStorage.map { $0 == identity }
         let quadraticBeta = quadratic
+        var nonZeroStorage = [Int](repeating: 0, count: p)
         fit.covariance.storage.withUnsafeBufferPointer { cov in
+        nonZeroStorage.withUnsafeMutableBufferPointer { nonZero in
         a.withUnsafeMutableBufferPointer { a in
         phi.withUnsafeMutableBufferPointer { phi in
         img.withUnsafeMutableBufferPointer { img in
@@ -115,16 +117,11 @@ public enum ErrorFloorEstimator {
                 naive.append(tx - tMean)
                 if operation.isInvolution { hess.append(hsMean) }
                 if betaHi != nil { taylor.append(rx - rMean) }
-                // T_a(x) = Σ_α β_α a_α with a_α = u^α − mean_g (G u)^α, so Var(T_a) = aᵀ Cov(β) a.
-                var v = 0.0
-                for b in 0..<p where a[b] != 0 {
-                    var s = 0.0
-                    for c in 0..<p where a[c] != 0 { s += cov[b * p + c] * a[c] }
-                    v += a[b] * s
-                }
-                seA.append(max(v, 0))
+                // T_a(x) = Σ_α β_α a_α with a_α = u^α − mean_g (G u)^α, so Var(T_a) = aᵀ Cov(β) a,
+                // summed over the non-zero a_α only: v = Σ_b a_b·(Σ_c Cov_bc·a_c), b and c ascending.
+                seA.append(max(quadraticForm(cov, a, p, nonZero: nonZero), 0))
             }
-        }}}}}}}
+        }}}}}}}}
         let fitError = (seA.reduce(0, +) / Double(max(seA.count, 1))).squareRoot()
         var floors = SchemeFloors()
         floors.naive = estimate(naive)
@@ -135,6 +132,43 @@ public enum ErrorFloorEstimator {
             floors.taylor = FloorEstimate(rmse: rmse, mae: base.rmse > 0 ? base.mae * rmse / base.rmse : fitError * (2 / Double.pi).squareRoot())
         }
         return floors
+    }
+
+    /// aᵀCa (C row-major p×p) over the non-zero entries of a: Σ_b a_b·(Σ_c C_bc·a_c), b and c
+    /// ascending, from 0. Four rows' inner sums run side by side (four independent chains of
+    /// additions instead of one: the loop is bound by the latency of an addition), each with the
+    /// operations, in the order, of the row-by-row sum. `nonZero` is scratch for p indices.
+    @inline(__always)
+    static func quadraticForm(_ cov: UnsafeBufferPointer<Double>, _ a: UnsafeMutableBufferPointer<Double>, _ p: Int,
+                              nonZero: UnsafeMutableBufferPointer<Int>) -> Double {
+        var count = 0
+        for c in 0..<p where a[c] != 0 { nonZero[count] = c; count += 1 }
+        var v = 0.0
+        var q = 0
+        while q + 4 <= count {
+            let r0 = nonZero[q] * p, r1 = nonZero[q + 1] * p, r2 = nonZero[q + 2] * p, r3 = nonZero[q + 3] * p
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            for k in 0..<count {
+                let c = nonZero[k], ac = a[c]
+                s0 += cov[r0 + c] * ac
+                s1 += cov[r1 + c] * ac
+                s2 += cov[r2 + c] * ac
+                s3 += cov[r3 + c] * ac
+            }
+            v += a[nonZero[q]] * s0
+            v += a[nonZero[q + 1]] * s1
+            v += a[nonZero[q + 2]] * s2
+            v += a[nonZero[q + 3]] * s3
+            q += 4
+        }
+        while q < count {
+            let b = nonZero[q]
+            var s = 0.0
+            for k in 0..<count { let c = nonZero[k]; s += cov[b * p + c] * a[c] }
+            v += a[b] * s
+            q += 1
+        }
+        return v
     }
 
     @inline(__always)
@@ -155,16 +189,25 @@ public enum ErrorFloorEstimator {
 
     public static func mirrorBased(test: MirrorTest, fit: TaylorFit, table: SampleTable, operation: SymmetryOperation) -> SchemeFloors? {
         guard test.usable >= MirrorTest.minimumPairs else { return nil }
-        let t = fit.polynomial
-        let h = t.truncated(toOrder: 2)
+        let t = FlatTaylorPolynomial(fit.polynomial)
+        let h = FlatTaylorPolynomial(fit.polynomial.truncated(toOrder: 2))
+        let d = table.dimension
         var en: [Double] = [], eh: [Double] = [], et: [Double] = [], l2 = 0.0
-        for pair in test.pairs {
-            let x = table.point(pair.sample)
-            let y = pair.label, yg = pair.imagePrediction
-            en.append((y - yg) / 2)
-            eh.append((y - h.value(at: x) + yg - h.value(at: pair.image)) / 2)
-            et.append((y - t.value(at: x) - yg + t.value(at: pair.image)) / 2)
-            l2 += (y - pair.looPrediction) * (y - pair.looPrediction)
+        en.reserveCapacity(test.pairs.count); eh.reserveCapacity(test.pairs.count); et.reserveCapacity(test.pairs.count)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * d + max(t.scratchCount, h.scratchCount)) { scratch in
+            let x = scratch.baseAddress!, u = x + d, pw = u + d
+            for pair in test.pairs {
+                for j in 0..<d { x[j] = table.features[j][pair.sample] }
+                let y = pair.label, yg = pair.imagePrediction
+                let (hx, tx) = (h.value(at: x, displacement: u, powers: pw), t.value(at: x, displacement: u, powers: pw))
+                let (hg, tg) = pair.image.withUnsafeBufferPointer { g in
+                    (h.value(at: g.baseAddress!, displacement: u, powers: pw), t.value(at: g.baseAddress!, displacement: u, powers: pw))
+                }
+                en.append((y - yg) / 2)
+                eh.append((y - hx + yg - hg) / 2)
+                et.append((y - tx - yg + tg) / 2)
+                l2 += (y - pair.looPrediction) * (y - pair.looPrediction)
+            }
         }
         let noise = l2 / Double(test.usable) / 4
         var floors = SchemeFloors()

@@ -56,13 +56,22 @@ struct OperationEvidence {
     /// RMS over the samples of T(x) − T(g·x) (first matrix of the operation), label units.
     static func modelBreakingRMS(_ fit: TaylorFit, _ op: SymmetryOperation, _ table: SampleTable) -> Double {
         let idx = ErrorFloorEstimator.sampleIndices(table.count, seed: 0xB4EA_0001)
+        let t = FlatTaylorPolynomial(fit.polynomial)
+        let d = table.dimension, c = fit.center, g = op.matrix.storage
         var s = 0.0
-        for i in idx {
-            let x = table.point(i)
-            let u = zip(x, fit.center).map { $0 - $1 }
-            let img = zip(fit.center, op.matrix * u).map { $0 + $1 }
-            let d = fit.value(at: x) - fit.value(at: img)
-            s += d * d
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * d + t.scratchCount) { scratch in
+            let x = scratch.baseAddress!, u = x + d, image = u + d, displacement = image + d, pw = displacement + d
+            for i in idx {
+                for j in 0..<d { x[j] = table.features[j][i]; u[j] = x[j] - c[j] }
+                // g·xᵢ = c + G(xᵢ − c), the product summed as `Matrix * [Double]` does.
+                for r in 0..<d {
+                    var gu = 0.0
+                    for j in 0..<d { gu += g[r * d + j] * u[j] }
+                    image[r] = c[r] + gu
+                }
+                let e = t.value(at: x, displacement: displacement, powers: pw) - t.value(at: image, displacement: displacement, powers: pw)
+                s += e * e
+            }
         }
         return (s / Double(max(idx.count, 1))).squareRoot()
     }
