@@ -17,12 +17,19 @@ public enum Analyzer {
         let report = SynchronizedProgress(progress)
         let labels = LabelSummary(table.labels)
 
+        // The mirror test's neighbour index and the floors' seeded subsets depend on the
+        // coordinates alone: built on another thread while the model is fitted.
+        let index = BackgroundValue { () -> MirrorContext.NeighbourIndex in
+            for seed in OperationEvidence.subsetSeeds { _ = ErrorFloorEstimator.sampleIndices(table.count, seed: seed) }
+            return MirrorContext.NeighbourIndex(table: table)
+        }
+
         // 1–3. The fit in label units, the tested scale and the adequacy of the model.
         report(.fitting)
         let outcome = try FitPipeline.run(table, configuration.fit)
         let scale = try TestedScale(table, choice: configuration.transform, outcome: outcome, radius: configuration.fit.radius)
         report(.indexingNeighbours)
-        let context = MirrorContext(table: table, center: outcome.fit.center, transform: scale.transform)
+        let context = MirrorContext(table: table, center: outcome.fit.center, transform: scale.transform, index: index.value)
         let testedSpread = LabelSummary(scale.labels).standardDeviation
         let adequacy = ModelAdequacy.assess(scale.fit, higher: scale.higherOrderTestedFit, context: context, spread: testedSpread)
 

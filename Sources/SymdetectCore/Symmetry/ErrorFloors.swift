@@ -47,8 +47,11 @@ public enum ErrorFloorEstimator {
     /// At most this many samples (seeded subset) are used for model-based floors.
     public static let maxSamples = 5_000
 
+    /// The seed of the row subset of `modelBased`.
+    public static let defaultSeed: UInt64 = 0xF100_0001
+
     public static func modelBased(fit: TaylorFit, higherOrder: TaylorFit?, operation: SymmetryOperation,
-                                  table: SampleTable, seed: UInt64 = 0xF100_0001) -> SchemeFloors {
+                                  table: SampleTable, seed: UInt64 = defaultSeed) -> SchemeFloors {
         let orbit = operation.orbitMatrices(limit: 12)
         let samples = sampleIndices(table.count, seed: seed)
         let p = fit.parameterCount

@@ -35,50 +35,80 @@ public struct MirrorContext: Sendable {
         let radius: Double
     }
 
+    /// The part of the context that depends on the coordinates alone (not on the centre or the
+    /// label scale): the coordinate scales, the seeded reference and tested subsets and the
+    /// k-d tree. An analysis builds it while the Taylor model is being fitted.
+    public struct NeighbourIndex: Sendable {
+        let scale: [Double]
+        let reference: [Int]
+        let referencePoints: [Double]
+        let tree: KDTree
+        let packedPoints: [Double]
+        let tested: [Int]
+        let testedReferencePosition: [Int]
+
+        public init(table: SampleTable, seed: UInt64 = 0x6D17_7021) {
+            let d = table.dimension
+            scale = table.features.map { col in
+                // Sequential sums, as reduce(0, +) would do them, without an N-element temporary.
+                var total = 0.0
+                for v in col { total += v }
+                let m = total / Double(col.count)
+                var squares = 0.0
+                for v in col { squares += (v - m) * (v - m) }
+                let sd = (squares / Double(col.count)).squareRoot()
+                return sd > 0 ? sd : 1
+            }
+            var rng = SeededGenerator(seed: seed)
+            func subset(_ n: Int, _ cap: Int) -> [Int] {
+                guard n > cap else { return Array(0..<n) }
+                var all = Array(0..<n)
+                rng.shuffle(&all)
+                return Array(all.prefix(cap)).sorted()
+            }
+            let reference = subset(table.count, MirrorContext.maxReference)
+            self.reference = reference
+            var pts = [Double](repeating: 0, count: reference.count * d)
+            for (r, i) in reference.enumerated() { for j in 0..<d { pts[r * d + j] = table.features[j][i] / scale[j] } }
+            referencePoints = pts
+            tree = KDTree(points: pts, dimension: d)
+            packedPoints = tree.packedPoints()
+            let tested = subset(table.count, MirrorContext.maxTested)
+            self.tested = tested
+            // Position of each tested sample in the (sorted) reference list, or −1.
+            testedReferencePosition = tested.map { i -> Int in
+                var lo = 0, hi = reference.count
+                while lo < hi { let mid = (lo + hi) / 2; if reference[mid] < i { lo = mid + 1 } else { hi = mid } }
+                return lo < reference.count && reference[lo] == i ? lo : -1
+            }
+        }
+    }
+
     public init(table: SampleTable, center: [Double], transform: LabelTransform, seed: UInt64 = 0x6D17_7021) {
+        self.init(table: table, center: center, transform: transform, index: NeighbourIndex(table: table, seed: seed))
+    }
+
+    /// `index` must have been built from this table.
+    public init(table: SampleTable, center: [Double], transform: LabelTransform, index: NeighbourIndex) {
         self.table = table
         self.center = center
         self.transform = transform
         let d = table.dimension
-        scale = table.features.map { col in
-            // Sequential sums, as reduce(0, +) would do them, without an N-element temporary.
-            var total = 0.0
-            for v in col { total += v }
-            let m = total / Double(col.count)
-            var squares = 0.0
-            for v in col { squares += (v - m) * (v - m) }
-            let sd = (squares / Double(col.count)).squareRoot()
-            return sd > 0 ? sd : 1
-        }
+        scale = index.scale
         predictor = LocalPolynomialPredictor(dimension: d)
-        var rng = SeededGenerator(seed: seed)
-        func subset(_ n: Int, _ cap: Int) -> [Int] {
-            guard n > cap else { return Array(0..<n) }
-            var all = Array(0..<n)
-            rng.shuffle(&all)
-            return Array(all.prefix(cap)).sorted()
-        }
-        let reference = subset(table.count, Self.maxReference)
-        self.reference = reference
-        var pts = [Double](repeating: 0, count: reference.count * d)
-        for (r, i) in reference.enumerated() { for j in 0..<d { pts[r * d + j] = table.features[j][i] / scale[j] } }
-        referencePoints = pts
-        let refLabels = reference.map { transform.apply(table.labels[$0]) }
+        reference = index.reference
+        referencePoints = index.referencePoints
+        let refLabels = index.reference.map { transform.apply(table.labels[$0]) }
         referenceLabels = refLabels
-        let tree = KDTree(points: pts, dimension: d)
+        let tree = index.tree
         self.tree = tree
-        let packed = tree.packedPoints()
+        let packed = index.packedPoints
         packedPoints = packed
         let packedRefLabels = tree.packedValues(refLabels)
         packedLabels = packedRefLabels
-        let tested = subset(table.count, Self.maxTested)
+        let tested = index.tested
         self.tested = tested
-        // Position of each tested sample in the (sorted) reference list, or −1.
-        let positions = tested.map { i -> Int in
-            var lo = 0, hi = reference.count
-            while lo < hi { let mid = (lo + hi) / 2; if reference[mid] < i { lo = mid + 1 } else { hi = mid } }
-            return lo < reference.count && reference[lo] == i ? lo : -1
-        }
+        let positions = index.testedReferencePosition
         testedReferencePosition = positions
         let predictor = self.predictor
         let scale = self.scale

@@ -53,9 +53,13 @@ struct OperationEvidence {
         imageRegion = mirror.pValue == nil ? Self.imageRegion(op, inputs.context) : nil
     }
 
+    /// The seeds of the row subsets every operation's floors and breaking RMS are computed on.
+    static let subsetSeeds: [UInt64] = [ErrorFloorEstimator.defaultSeed, breakingSeed]
+    static let breakingSeed: UInt64 = 0xB4EA_0001
+
     /// RMS over the samples of T(x) − T(g·x) (first matrix of the operation), label units.
     static func modelBreakingRMS(_ fit: TaylorFit, _ op: SymmetryOperation, _ table: SampleTable) -> Double {
-        let idx = ErrorFloorEstimator.sampleIndices(table.count, seed: 0xB4EA_0001)
+        let idx = ErrorFloorEstimator.sampleIndices(table.count, seed: breakingSeed)
         let t = FlatTaylorPolynomial(fit.polynomial)
         let d = table.dimension, c = fit.center, g = op.matrix.storage
         var s = 0.0
