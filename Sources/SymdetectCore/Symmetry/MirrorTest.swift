@@ -124,11 +124,18 @@ public struct MirrorContext: Sendable {
         defer { answers.deallocate() }
         let runs = max(1, min(8, tested.count / 256))
         DispatchQueue.concurrentPerform(iterations: runs) { r in
-            for s in (r * spatial.count / runs)..<((r + 1) * spatial.count / runs) {
-                let t = spatial[s]
-                answers[t] = Self.query(looPoints[t], excluding: positions[t], k: k, tree: tree, points: packed, labels: packedRefLabels,
-                                        predictor: predictor, referenceRadius: nil)
-            }
+            let scratch = QueryScratch(k: k, dimension: d, predictor: predictor)
+            defer { scratch.deallocate() }
+            packed.withUnsafeBufferPointer { points in
+            packedRefLabels.withUnsafeBufferPointer { labels in
+                for s in (r * spatial.count / runs)..<((r + 1) * spatial.count / runs) {
+                    let t = spatial[s]
+                    answers[t] = looPoints[t].withUnsafeBufferPointer { q in
+                        Self.query(q.baseAddress!, excluding: positions[t], k: k, tree: tree, points: points, labels: labels,
+                                   predictor: predictor, referenceRadius: nil, scratch: scratch)
+                    }
+                }
+            }}
         }
         looQueries = Array(answers)
         loo = looQueries
@@ -158,23 +165,42 @@ public struct MirrorContext: Sendable {
     /// no wider than twice `referenceRadius` (when given) and its centroid within half a radius
     /// of q (otherwise the fit would extrapolate).
     /// `points` and `labels` are the tree-ordered (packed) reference coordinates and labels.
-    static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, points: [Double], labels: [Double],
-                      predictor: LocalPolynomialPredictor, referenceRadius: Double?) -> Query? {
-        let d = q.count
+    static func query(_ q: UnsafePointer<Double>, excluding: Int, k: Int, tree: KDTree, points: UnsafeBufferPointer<Double>,
+                      labels: UnsafeBufferPointer<Double>, predictor: LocalPolynomialPredictor, referenceRadius: Double?,
+                      scratch: QueryScratch) -> Query? {
+        let d = tree.dimension
         // Images whose neighbourhood would be too wide are refused below anyway: the search
         // need not look beyond that width.
         let reach = referenceRadius.map { 4 * $0 * $0 } ?? .infinity
-        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach, packed: points)
-        guard nb.count == k, let last = nb.last else { return nil }
-        let radius = last.distanceSquared.squareRoot()
+        let nb = scratch.neighbours
+        guard k > 0, tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach, packed: points, into: nb) == k else { return nil }
+        let radius = nb.distances[k - 1].squareRoot()
         guard radius > 0 else { return nil }
         if let referenceRadius, radius > 2 * referenceRadius { return nil }
-        var centroid = [Double](repeating: 0, count: d)
-        for n in nb { for j in 0..<d { centroid[j] += points[n.position * d + j] / Double(k) } }
-        let offset = zip(centroid, q).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
-        guard offset <= 0.5 * radius else { return nil }
-        guard let p = predictor.predict(at: q, neighbours: nb.map { $0.position }, points: points, labels: labels, radius: radius) else { return nil }
+        let centroid = scratch.centroid
+        for j in 0..<d { centroid[j] = 0 }
+        for n in 0..<k { let base = nb.positions[n] * d; for j in 0..<d { centroid[j] += points[base + j] / Double(k) } }
+        var squares = 0.0
+        for j in 0..<d { squares += (centroid[j] - q[j]) * (centroid[j] - q[j]) }
+        guard squares.squareRoot() <= 0.5 * radius else { return nil }
+        guard let p = predictor.predict(at: q, neighbours: nb.positions, count: k, points: points, labels: labels, radius: radius,
+                                        scratch: scratch.predictor) else { return nil }
         return Query(prediction: p.value, varianceFactor: p.varianceFactor, radius: radius)
+    }
+
+    /// The buffers one thread's queries reuse.
+    struct QueryScratch {
+        let neighbours: NeighbourBuffer
+        let centroid: UnsafeMutablePointer<Double>
+        let predictor: UnsafeMutablePointer<Double>
+
+        init(k: Int, dimension: Int, predictor model: LocalPolynomialPredictor) {
+            neighbours = NeighbourBuffer(capacity: max(k, 1))
+            centroid = .allocate(capacity: dimension)
+            predictor = .allocate(capacity: model.scratchCount)
+        }
+
+        func deallocate() { neighbours.deallocate(); centroid.deallocate(); predictor.deallocate() }
     }
 
     /// RMS of the standardized leave-one-out residuals (transformed scale): an estimate of the
@@ -255,29 +281,45 @@ public struct MirrorTest: Sendable {
         // Images first, then the neighbour queries in grid-cell order (neighbouring queries
         // touch the same tree nodes and leaves: the search is bound by memory, not arithmetic),
         // then the pairs in sample order. Each query is independent, so the order changes no result.
-        var images: [[Double]?] = []
-        var queries: [[Double]] = []
-        images.reserveCapacity(context.tested.count)
-        for (t, i) in context.tested.enumerated() {
-            guard context.loo[t] != nil else { images.append(nil); queries.append([]); continue }
-            let g = matrices[t % matrices.count]
-            let x = context.table.point(i)
-            let u = zip(x, context.center).map { $0 - $1 }
-            let gu = g * u
-            let image = zip(context.center, gu).map { $0 + $1 }
-            images.append(image)
-            queries.append((0..<d).map { image[$0] / context.scale[$0] })
+        let count = context.tested.count
+        var images = [Double](repeating: 0, count: count * d)
+        var queries = [[Double]](repeating: [], count: count)
+        var hasImage = [Bool](repeating: false, count: count)
+        let center = context.center
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { u in
+            for (t, i) in context.tested.enumerated() where context.loo[t] != nil {
+                let g = matrices[t % matrices.count]
+                for j in 0..<d { u[j] = context.table.features[j][i] - center[j] }
+                // g·xᵢ = c + G(xᵢ − c), the product summed as `Matrix * [Double]` does.
+                var query = [Double](repeating: 0, count: d)
+                for r in 0..<d {
+                    var gu = 0.0
+                    for j in 0..<d { gu += g[r, j] * u[j] }
+                    images[t * d + r] = center[r] + gu
+                    query[r] = images[t * d + r] / context.scale[r]
+                }
+                queries[t] = query
+                hasImage[t] = true
+            }
         }
-        var answers = [MirrorContext.Query?](repeating: nil, count: context.tested.count)
-        for t in MirrorContext.spatialOrder(queries) {
-            guard let loo = context.loo[t], images[t] != nil else { continue }
-            // The sample itself is excluded: its own label must not predict its image.
-            answers[t] = MirrorContext.query(queries[t], excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
-                                             points: context.packedPoints, labels: context.packedLabels,
-                                             predictor: context.predictor, referenceRadius: loo.radius)
-        }
+        var answers = [MirrorContext.Query?](repeating: nil, count: count)
+        let scratch = MirrorContext.QueryScratch(k: k, dimension: d, predictor: context.predictor)
+        defer { scratch.deallocate() }
+        context.packedPoints.withUnsafeBufferPointer { points in
+        context.packedLabels.withUnsafeBufferPointer { labels in
+            for t in MirrorContext.spatialOrder(queries) {
+                guard let loo = context.loo[t], hasImage[t] else { continue }
+                // The sample itself is excluded: its own label must not predict its image.
+                answers[t] = queries[t].withUnsafeBufferPointer { q in
+                    MirrorContext.query(q.baseAddress!, excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
+                                        points: points, labels: labels, predictor: context.predictor, referenceRadius: loo.radius,
+                                        scratch: scratch)
+                }
+            }
+        }}
         for (t, i) in context.tested.enumerated() {
-            guard let loo = context.loo[t], let image = images[t], let m = answers[t] else { continue }
+            guard let loo = context.loo[t], hasImage[t], let m = answers[t] else { continue }
+            let image = Array(images[(t * d)..<((t + 1) * d)])
             let y = context.table.labels[i]
             let z = context.transform.apply(y)
             pairs.append(MirrorPair(
