@@ -19,17 +19,14 @@ public enum Analyzer {
 
         // The mirror test's neighbour index and the floors' seeded subsets depend on the
         // coordinates alone: built on another thread while the model is fitted.
-        let index = BackgroundValue { () -> MirrorContext.NeighbourIndex in
-            for seed in OperationEvidence.subsetSeeds { _ = ErrorFloorEstimator.sampleIndices(table.count, seed: seed) }
-            return MirrorContext.NeighbourIndex(table: table)
-        }
+        let index = BackgroundValue { (OperationEvidence.SubsetRows(table), MirrorContext.NeighbourIndex(table: table)) }
 
         // 1–3. The fit in label units, the tested scale and the adequacy of the model.
         report(.fitting)
         let outcome = try FitPipeline.run(table, configuration.fit)
         let scale = try TestedScale(table, choice: configuration.transform, outcome: outcome, radius: configuration.fit.radius)
         report(.indexingNeighbours)
-        let context = MirrorContext(table: table, center: outcome.fit.center, transform: scale.transform, index: index.value)
+        let context = MirrorContext(table: table, center: outcome.fit.center, transform: scale.transform, index: index.value.1)
         let testedSpread = LabelSummary(scale.labels).standardDeviation
         let adequacy = ModelAdequacy.assess(scale.fit, higher: scale.higherOrderTestedFit, context: context, spread: testedSpread)
 
@@ -47,7 +44,7 @@ public enum Analyzer {
                                    && VerdictRule.withinMisfitFactor * adequacy.fitRMSE <= target ? adequacy.fitRMSE : nil)
         let inputs = OperationEvidence.Inputs(
             table: table, outcome: outcome, scale: scale, context: context, alpha: configuration.alpha, testedSpread: testedSpread,
-            centerIsFitted: outcome.center.kind.isStationaryPoint && scale.transform == .none)
+            centerIsFitted: outcome.center.kind.isStationaryPoint && scale.transform == .none, subsets: index.value.0)
 
         // 4–6. Coordinate operations first; their exact group symmetrises the Hessian whose
         // modes define the mode reflections; then verdicts over all of them (one Holm family).

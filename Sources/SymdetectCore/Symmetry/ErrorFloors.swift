@@ -199,8 +199,8 @@ public enum ErrorFloorEstimator {
         en.reserveCapacity(test.pairs.count); eh.reserveCapacity(test.pairs.count); et.reserveCapacity(test.pairs.count)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * d + max(t.scratchCount, h.scratchCount)) { scratch in
             let x = scratch.baseAddress!, u = x + d, pw = u + d
-            for pair in test.pairs {
-                for j in 0..<d { x[j] = table.features[j][pair.sample] }
+            for (n, pair) in test.pairs.enumerated() {
+                for j in 0..<d { x[j] = test.samplePoints[n * d + j] }
                 let y = pair.label, yg = pair.imagePrediction
                 let (hx, tx) = (h.value(at: x, displacement: u, powers: pw), t.value(at: x, displacement: u, powers: pw))
                 let (hg, tg) = pair.image.withUnsafeBufferPointer { g in

@@ -24,8 +24,11 @@ public struct MirrorContext: Sendable {
     /// neighbours of a query sit close together there, which keeps the local fits in cache.
     let packedPoints: [Double]
     let packedLabels: [Double]
-    /// Tested samples: table index, position in the reference set (or −1), LOO prediction.
+    /// Tested samples: table index, coordinates (row-major), label, position in the reference
+    /// set (or −1), LOO prediction.
     let tested: [Int]
+    let testedPoints: [Double]
+    let testedLabels: [Double]
     let testedReferencePosition: [Int]
     let loo: [Query?]
 
@@ -46,6 +49,9 @@ public struct MirrorContext: Sendable {
         let packedPoints: [Double]
         let tested: [Int]
         let testedReferencePosition: [Int]
+        /// The tested samples' coordinates (user units, row-major): gathered once, as every
+        /// operation reads them (scattered rows of a large table are a cache miss each).
+        let testedPoints: [Double]
 
         public init(table: SampleTable, seed: UInt64 = 0x6D17_7021) {
             let d = table.dimension
@@ -75,6 +81,9 @@ public struct MirrorContext: Sendable {
             packedPoints = tree.packedPoints()
             let tested = subset(table.count, MirrorContext.maxTested)
             self.tested = tested
+            var testedPoints = [Double](repeating: 0, count: tested.count * d)
+            for (t, i) in tested.enumerated() { for j in 0..<d { testedPoints[t * d + j] = table.features[j][i] } }
+            self.testedPoints = testedPoints
             // Position of each tested sample in the (sorted) reference list, or −1.
             testedReferencePosition = tested.map { i -> Int in
                 var lo = 0, hi = reference.count
@@ -108,6 +117,9 @@ public struct MirrorContext: Sendable {
         packedLabels = packedRefLabels
         let tested = index.tested
         self.tested = tested
+        let testedPoints = index.testedPoints
+        self.testedPoints = testedPoints
+        testedLabels = tested.map { table.labels[$0] }
         let positions = index.testedReferencePosition
         testedReferencePosition = positions
         let predictor = self.predictor
@@ -115,7 +127,7 @@ public struct MirrorContext: Sendable {
         var looQueries: [Query?] = []
         looQueries.reserveCapacity(tested.count)
         let k = predictor.neighbourCount
-        let looPoints = tested.map { i in (0..<d).map { table.features[$0][i] / scale[$0] } }
+        let looPoints = tested.indices.map { t in (0..<d).map { testedPoints[t * d + $0] / scale[$0] } }
         // Independent queries, answered concurrently in contiguous runs of the spatial order;
         // each answer goes to its own slot, so the result does not depend on scheduling.
         let spatial = Self.spatialOrder(looPoints)
@@ -207,9 +219,9 @@ public struct MirrorContext: Sendable {
     /// label noise plus local misfit that does not depend on the global Taylor model.
     public var localNoise: Double? {
         var s = 0.0, n = 0
-        for (t, i) in tested.enumerated() {
+        for t in tested.indices {
             guard let l = loo[t] else { continue }
-            let r = (transform.apply(table.labels[i]) - l.prediction) / (1 + l.varianceFactor).squareRoot()
+            let r = (transform.apply(testedLabels[t]) - l.prediction) / (1 + l.varianceFactor).squareRoot()
             s += r * r; n += 1
         }
         return n > 0 ? (s / Double(n)).squareRoot() : nil
@@ -243,6 +255,8 @@ public struct MirrorPair: Sendable {
 public struct MirrorTest: Sendable {
     public let tested: Int
     public let pairs: [MirrorPair]
+    /// xᵢ of every pair, row-major (pair after pair).
+    let samplePoints: [Double]
     public var usable: Int { pairs.count }
     public var coverage: Double { tested > 0 ? Double(pairs.count) / Double(tested) : 0 }
     public let pValue: Double?
@@ -287,9 +301,9 @@ public struct MirrorTest: Sendable {
         var hasImage = [Bool](repeating: false, count: count)
         let center = context.center
         withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { u in
-            for (t, i) in context.tested.enumerated() where context.loo[t] != nil {
+            for t in context.tested.indices where context.loo[t] != nil {
                 let g = matrices[t % matrices.count]
-                for j in 0..<d { u[j] = context.table.features[j][i] - center[j] }
+                for j in 0..<d { u[j] = context.testedPoints[t * d + j] - center[j] }
                 // g·xᵢ = c + G(xᵢ − c), the product summed as `Matrix * [Double]` does.
                 var query = [Double](repeating: 0, count: d)
                 for r in 0..<d {
@@ -317,10 +331,12 @@ public struct MirrorTest: Sendable {
                 }
             }
         }}
+        var samplePoints: [Double] = []
         for (t, i) in context.tested.enumerated() {
             guard let loo = context.loo[t], hasImage[t], let m = answers[t] else { continue }
             let image = Array(images[(t * d)..<((t + 1) * d)])
-            let y = context.table.labels[i]
+            samplePoints.append(contentsOf: context.testedPoints[(t * d)..<((t + 1) * d)])
+            let y = context.testedLabels[t]
             let z = context.transform.apply(y)
             pairs.append(MirrorPair(
                 sample: i, image: image, label: y,
@@ -331,6 +347,7 @@ public struct MirrorTest: Sendable {
         }
         self.tested = context.tested.count
         self.pairs = pairs
+        self.samplePoints = samplePoints
         guard pairs.count >= Self.minimumPairs else {
             pValue = nil; exceedFraction = nil; breakingRMS = nil; looRMS = nil
             return
