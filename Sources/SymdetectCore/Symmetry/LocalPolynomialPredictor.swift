@@ -9,9 +9,11 @@ struct LocalPolynomialPredictor {
     let order: Int
     let exponents: [[Int]]
 
-    /// Per order o = 1…order: each monomial as its list of coordinate factors (j repeated α_j
-    /// times, j ascending), flattened, with the start of each monomial's list.
-    private let factorTables: [(start: [Int], factors: [Int])]
+    /// Per order o = 0…order: each monomial as its list of exactly o coordinate factors (j
+    /// repeated α_j times, j ascending), padded at the end with `dimension`, the slot of the
+    /// constant 1 next to the scaled coordinates: m = (…(1·t_f1)·t_f2…)·1·1 is the product the
+    /// definition reads, bit for bit (x·1 = x), with no loop of varying length per monomial.
+    private let factorTables: [[Int]]
 
     init(dimension: Int) {
         self.dimension = dimension
@@ -19,12 +21,13 @@ struct LocalPolynomialPredictor {
         order = dimension <= 4 ? 2 : 1
         exponents = MultiIndex.all(dimension: dimension, order: order)
         factorTables = (0...order).map { o in
-            var start = [0], factors: [Int] = []
+            var factors: [Int] = []
             for alpha in MultiIndex.all(dimension: dimension, order: o) {
-                for j in 0..<dimension where alpha[j] > 0 { for _ in 0..<alpha[j] { factors.append(j) } }
-                start.append(factors.count)
+                var list: [Int] = []
+                for j in 0..<dimension where alpha[j] > 0 { for _ in 0..<alpha[j] { list.append(j) } }
+                factors += list + [Int](repeating: dimension, count: o - list.count)
             }
-            return (start, factors)
+            return factors
         }
     }
 
@@ -39,7 +42,7 @@ struct LocalPolynomialPredictor {
     /// Scratch doubles `predict` needs.
     var scratchCount: Int {
         let p = exponents.count
-        return 2 * p * p + 2 * p + dimension
+        return 2 * p * p + 2 * p + dimension + 1
     }
 
     /// - Parameters: `query` (`dimension` values), `neighbours` (`count` indices into `points`
@@ -50,33 +53,37 @@ struct LocalPolynomialPredictor {
                  scratch: UnsafeMutablePointer<Double>) -> Prediction? {
         for o in stride(from: order, through: 1, by: -1) {
             let table = factorTables[o]
-            if let p = solve(query, neighbours, count, points, labels, radius, table.start.count - 1, table, scratch) { return p }
+            if let p = solve(query, neighbours, count, points, labels, radius, table.count / o, o, table, scratch) { return p }
         }
         return nil
     }
 
     private func solve(_ q: UnsafePointer<Double>, _ nb: UnsafePointer<Int>, _ count: Int, _ pts: UnsafeBufferPointer<Double>,
-                       _ lab: UnsafeBufferPointer<Double>, _ radius: Double, _ p: Int,
-                       _ table: (start: [Int], factors: [Int]), _ scratch: UnsafeMutablePointer<Double>) -> Prediction? {
+                       _ lab: UnsafeBufferPointer<Double>, _ radius: Double, _ p: Int, _ o: Int,
+                       _ table: [Int], _ scratch: UnsafeMutablePointer<Double>) -> Prediction? {
         guard count > p else { return nil }
         let d = dimension
         // Each monomial is the product of its coordinate factors (t_j repeated α_j times, j
         // ascending), multiplied in that order from 1, as the definition reads.
-        scratch.update(repeating: 0, count: 2 * p * p + 2 * p + d)
+        scratch.update(repeating: 0, count: 2 * p * p + 2 * p + d + 1)
         let ata = scratch
         let l = scratch + p * p
         let aty = scratch + 2 * p * p
         let row = aty + p
         let t = row + p
-        return table.factors.withUnsafeBufferPointer { fac in
-        table.start.withUnsafeBufferPointer { fs in
+        t[d] = 1
+        return table.withUnsafeBufferPointer { fac in
             for n in 0..<count {
                 let i = nb[n]
                 for j in 0..<d { t[j] = (pts[i * d + j] - q[j]) / radius }
-                for a in 0..<p {
-                    var m = 1.0
-                    for f in fs[a]..<fs[a + 1] { m *= t[fac[f]] }
-                    row[a] = m
+                if o == 2 {
+                    for a in 0..<p { row[a] = 1.0 * t[fac[2 * a]] * t[fac[2 * a + 1]] }
+                } else {
+                    for a in 0..<p {
+                        var m = 1.0
+                        for f in (a * o)..<((a + 1) * o) { m *= t[fac[f]] }
+                        row[a] = m
+                    }
                 }
                 let y = lab[i]
                 for a in 0..<p {
@@ -112,6 +119,6 @@ struct LocalPolynomialPredictor {
             for a in 0..<p { row[a] = a == 0 ? 1 : 0 }
             let variance = solveL()
             return Prediction(value: value, varianceFactor: max(variance, 0))
-        }}
+        }
     }
 }

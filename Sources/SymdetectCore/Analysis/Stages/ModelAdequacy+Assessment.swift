@@ -14,8 +14,8 @@ extension ModelAdequacy {
         }
         let table = context.table
         let higherOne = higher?.order == fit.order + 1 ? higher : nil
-        let pHigher = FitPipeline.higherOrderPValue(table, labels: table.labels.map(context.transform.apply),
-                                                    fit: fit, higher: higherOne)
+        let tested = context.transform == .none ? table.labels : table.labels.map(context.transform.apply)
+        let pHigher = FitPipeline.higherOrderPValue(table, labels: tested, fit: fit, higher: higherOne)
         var problems: [AdequacyProblem] = []
         if let p = pHigher {
             if p < misfitP { problems.append(.higherOrderTermsSignificant(order: fit.order + 1, pValue: p)) }
