@@ -86,16 +86,25 @@ public enum ErrorFloorEstimator {
         pw.withUnsafeMutableBufferPointer { pw in
         beta.withUnsafeBufferPointer { beta in
         quadraticBeta.withUnsafeBufferPointer { quadratic in
-            @inline(__always) func dot(_ x: UnsafeMutableBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>, _ n: Int) -> Double {
-                var s = 0.0
-                for i in 0..<n { s += x[i] * y[i] }
-                return s
+        (betaHi ?? []).withUnsafeBufferPointer { bh in
+            /// (β·x, β_quadratic·x, β⁺·x) over the first p (β⁺: all) monomials: three dot
+            /// products, each summed from 0 in index order, computed side by side (independent
+            /// chains of additions).
+            @inline(__always) func products(_ x: UnsafeMutableBufferPointer<Double>) -> (Double, Double, Double) {
+                var t = 0.0, q = 0.0, h = 0.0
+                if bh.isEmpty {
+                    for c in 0..<p { let v = x[c]; t += v * beta[c]; q += v * quadratic[c] }
+                } else {
+                    for c in 0..<p { let v = x[c]; t += v * beta[c]; q += v * quadratic[c]; h += v * bh[c] }
+                    for c in p..<bh.count { h += x[c] * bh[c] }
+                }
+                return (t, q, h)
             }
             for i in samples {
                 for j in 0..<d { u[j] = table.features[j][i] - fit.center[j] }
                 monomials.evaluate(u, powers: pw, into: phi)
-                let tx = dot(phi, beta, p)
-                let rx = betaHi.map { bh in bh.withUnsafeBufferPointer { dot(phi, $0, bh.count) } - tx } ?? 0
+                let (tx, _, hx) = products(phi)
+                let rx = betaHi == nil ? 0 : hx - tx
                 var tMean = 0.0, hsMean = 0.0, rMean = 0.0
                 for c in 0..<p { a[c] = phi[c] }
                 for (o, g) in orbitStorage.enumerated() {
@@ -111,10 +120,10 @@ public enum ErrorFloorEstimator {
                         }
                         monomials.evaluate(gu, powers: pw, into: img)
                     }
-                    let t = dot(img, beta, p)
+                    let (t, tq, th) = products(img)
                     tMean += t * inv
-                    hsMean += (t - dot(img, quadratic, p)) * inv
-                    if let bh = betaHi { rMean += (bh.withUnsafeBufferPointer { dot(img, $0, bh.count) } - t) * inv }
+                    hsMean += (t - tq) * inv
+                    if betaHi != nil { rMean += (th - t) * inv }
                     for c in 0..<p { a[c] -= img[c] * inv }
                 }
                 naive.append(tx - tMean)
@@ -124,7 +133,7 @@ public enum ErrorFloorEstimator {
                 // summed over the non-zero a_α only: v = Σ_b a_b·(Σ_c Cov_bc·a_c), b and c ascending.
                 seA.append(max(quadraticForm(cov, a, p, nonZero: nonZero), 0))
             }
-        }}}}}}}}
+        }}}}}}}}}
         let fitError = (seA.reduce(0, +) / Double(max(seA.count, 1))).squareRoot()
         var floors = SchemeFloors()
         floors.naive = estimate(naive)

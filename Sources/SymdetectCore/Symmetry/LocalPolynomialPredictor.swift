@@ -42,7 +42,7 @@ struct LocalPolynomialPredictor {
     /// Scratch doubles `predict` needs.
     var scratchCount: Int {
         let p = exponents.count
-        return 2 * p * p + 2 * p + dimension + 1
+        return 2 * p * p + 2 * p + dimension + 1 + neighbourCount
     }
 
     /// - Parameters: `query` (`dimension` values), `neighbours` (`count` indices into `points`
@@ -61,6 +61,7 @@ struct LocalPolynomialPredictor {
     private func solve(_ q: UnsafePointer<Double>, _ nb: UnsafePointer<Int>, _ count: Int, _ pts: UnsafeBufferPointer<Double>,
                        _ lab: UnsafeBufferPointer<Double>, _ radius: Double, _ p: Int, _ o: Int,
                        _ table: [Int], _ scratch: UnsafeMutablePointer<Double>) -> Prediction? {
+        precondition(count <= neighbourCount, "more neighbours than the scratch holds")
         guard count > p else { return nil }
         let d = dimension
         // Each monomial is the product of its coordinate factors (t_j repeated α_j times, j
@@ -72,6 +73,10 @@ struct LocalPolynomialPredictor {
         let row = aty + p
         let t = row + p
         t[d] = 1
+        // The neighbours' labels first, all loads issued together: read one at a time inside
+        // the accumulation below, each waited for its own cache miss.
+        let ys = t + d + 1
+        for n in 0..<count { ys[n] = lab[nb[n]] }
         return table.withUnsafeBufferPointer { fac in
             for n in 0..<count {
                 let i = nb[n]
@@ -85,7 +90,7 @@ struct LocalPolynomialPredictor {
                         row[a] = m
                     }
                 }
-                let y = lab[i]
+                let y = ys[n]
                 for a in 0..<p {
                     aty[a] += row[a] * y
                     let ra = row[a], sum = ata + a * p
