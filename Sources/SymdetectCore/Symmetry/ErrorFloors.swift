@@ -256,26 +256,30 @@ public enum ErrorFloorEstimator {
 /// u^α for a fixed exponent list with the arithmetic of `ErrorFloorEstimator.monomials`
 /// (powers by repeated multiplication, then Π_j u_j^α_j in coordinate order, from 1), into
 /// caller-owned buffers: the floors evaluate it ~10⁵ times per operation.
+///
+/// Every monomial multiplies exactly `dimension` factors: those of its coordinates with
+/// α_j > 0, in coordinate order, then the constant 1 (u_j^0, the first power of the first
+/// coordinate) for the rest — the same product bit for bit (x·1 = x), with no loop of varying
+/// length per monomial.
 struct FlatMonomials {
     let dimension: Int
     let order: Int
     let count: Int
-    private let start: [Int]
-    private let coordinate: [Int]
-    private let power: [Int]
+    /// Monomial a multiplies the powers at `factors[a·dimension ..< (a + 1)·dimension]`.
+    private let factors: [Int]
 
     init(_ exponents: [[Int]], dimension: Int, order: Int) {
         self.dimension = dimension
         self.order = order
         count = exponents.count
-        var start = [0], coordinate: [Int] = [], power: [Int] = []
+        let stride = order + 1
+        var factors: [Int] = []
         for alpha in exponents {
-            for j in 0..<dimension where alpha[j] > 0 { coordinate.append(j); power.append(alpha[j]) }
-            start.append(coordinate.count)
+            var list: [Int] = []
+            for j in 0..<dimension where alpha[j] > 0 { list.append(j * stride + alpha[j]) }
+            factors += list + [Int](repeating: 0, count: dimension - list.count)
         }
-        self.start = start
-        self.coordinate = coordinate
-        self.power = power
+        self.factors = factors
     }
 
     /// `powers` needs dimension·(order + 1) entries; `out` at least `count`.
@@ -285,14 +289,15 @@ struct FlatMonomials {
             pw[j * stride] = 1
             if order > 0 { for k in 1...order { pw[j * stride + k] = pw[j * stride + k - 1] * u[j] } }
         }
-        start.withUnsafeBufferPointer { st in
-            coordinate.withUnsafeBufferPointer { co in
-                power.withUnsafeBufferPointer { po in
-                    for a in 0..<count {
-                        var m = 1.0
-                        for f in st[a]..<st[a + 1] { m *= pw[co[f] * stride + po[f]] }
-                        out[a] = m
-                    }
+        let d = dimension
+        factors.withUnsafeBufferPointer { fa in
+            if d == 3 {
+                for a in 0..<count { out[a] = 1.0 * pw[fa[3 * a]] * pw[fa[3 * a + 1]] * pw[fa[3 * a + 2]] }
+            } else {
+                for a in 0..<count {
+                    var m = 1.0
+                    for f in (a * d)..<((a + 1) * d) { m *= pw[fa[f]] }
+                    out[a] = m
                 }
             }
         }
