@@ -135,9 +135,17 @@ struct AnalyzeCommand: ParsableCommand {
         let jsonData = try json.map { _ in try document.jsonData() }
 
         let directory = reportURL.deletingLastPathComponent()
-        for figure in rendered.figures {
-            try AtomicFile.write(figure.contents, to: directory.appendingPathComponent(figure.name).path)
+        // The figures are written concurrently (each is flushed to disk before its rename: the
+        // waits overlap); the report itself last, once they all exist.
+        let figures = rendered.figures
+        var failures = [Error?](repeating: nil, count: figures.count)
+        failures.withUnsafeMutableBufferPointer { buffer in
+            let slots = FailureSlots(buffer)
+            DispatchQueue.concurrentPerform(iterations: figures.count) { k in
+                do { try AtomicFile.write(figures[k].contents, to: directory.appendingPathComponent(figures[k].name).path) } catch { slots[k] = error }
+            }
         }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         if let json, let jsonData { try AtomicFile.write(jsonData, to: json) }
         try AtomicFile.write(rendered.markdown, to: path)
         status.finish()
@@ -286,5 +294,15 @@ final class InputDigest: @unchecked Sendable {
         done.wait()
         done.signal()
         return digest
+    }
+}
+
+/// Distinct slots concurrent file writes report their errors to (each index once).
+private struct FailureSlots: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<Error?>
+    init(_ base: UnsafeMutableBufferPointer<Error?>) { self.base = base }
+    subscript(i: Int) -> Error? {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
     }
 }
