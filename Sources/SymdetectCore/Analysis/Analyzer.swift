@@ -30,7 +30,8 @@ public enum Analyzer {
         let context = MirrorContext(table: table, center: outcome.fit.center, transform: scale.transform, index: index.value.1)
         let (labels, resolution) = labelFacts.value
         let testedSpread = scale.transform == .none ? labels.standardDeviation : LabelSummary(scale.labels).standardDeviation
-        let adequacy = ModelAdequacy.assess(scale.fit, higher: scale.higherOrderTestedFit, context: context, spread: testedSpread)
+        let adequacy = ModelAdequacy.assess(scale.fit, higher: scale.higherOrderTestedFit, context: context, spread: testedSpread,
+                                            testedLabels: scale.labels)
 
         // Thresholds of the verdict rule (SPEC §2.6).
         let target = configuration.targetError ?? AnalysisConfiguration.defaultTargetFraction * labels.standardDeviation
