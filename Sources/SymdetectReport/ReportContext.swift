@@ -82,14 +82,33 @@ public enum AnalysisReport {
     /// give the same bytes.
     public static func render(_ result: AnalysisResult, context: ReportContext) -> RenderedReport {
         let names = FigureNames(stem: context.figureStem, result: result)
-        var figures = [ReportFile(name: names.learningCurve,
-                                  contents: LearningCurvePlot(result: result, units: context.units).svg)]
-        for op in result.operations where op.verdict == .approximate {
-            guard let name = names.mirror[op.name], op.mirror.usable > 0 else { continue }
-            figures.append(ReportFile(name: name, contents: MirrorResidualPlot(result: result, operation: op, units: context.units).svg))
+        let plotted = result.operations.filter { op in op.verdict == .approximate && names.mirror[op.name] != nil && op.mirror.usable > 0 }
+        // The Markdown and every figure are independent texts: rendered concurrently, each into
+        // its own slot, so the bytes do not depend on scheduling.
+        var texts = [String](repeating: "", count: plotted.count + 2)
+        texts.withUnsafeMutableBufferPointer { buffer in
+            let slots = TextSlots(buffer)
+            DispatchQueue.concurrentPerform(iterations: plotted.count + 2) { k in
+                switch k {
+                case 0: slots[k] = MarkdownReport(result: result, context: context, figures: names).text
+                case 1: slots[k] = LearningCurvePlot(result: result, units: context.units).svg
+                default: slots[k] = MirrorResidualPlot(result: result, operation: plotted[k - 2], units: context.units).svg
+                }
+            }
         }
-        let markdown = MarkdownReport(result: result, context: context, figures: names).text
-        return RenderedReport(markdown: markdown, figures: figures)
+        let figures = [ReportFile(name: names.learningCurve, contents: texts[1])]
+            + plotted.enumerated().map { ReportFile(name: names.mirror[$0.element.name]!, contents: texts[$0.offset + 2]) }
+        return RenderedReport(markdown: texts[0], figures: figures)
+    }
+
+    /// Distinct slots concurrent renderings write to (each index once).
+    private struct TextSlots: @unchecked Sendable {
+        let base: UnsafeMutableBufferPointer<String>
+        init(_ base: UnsafeMutableBufferPointer<String>) { self.base = base }
+        subscript(i: Int) -> String {
+            get { base[i] }
+            nonmutating set { base[i] = newValue }
+        }
     }
 }
 

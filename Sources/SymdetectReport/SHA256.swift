@@ -46,12 +46,13 @@ public struct SHA256 {
             pending.append(contentsOf: buffer[0..<take])
             offset = take
             guard pending.count == 64 else { return }
-            pending.withUnsafeBytes { compress($0.baseAddress!) }
+            pending.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
             pending.removeAll(keepingCapacity: true)
         }
-        while buffer.count - offset >= 64 {
-            compress(buffer.baseAddress! + offset)
-            offset += 64
+        let whole = (buffer.count - offset) / 64
+        if whole > 0 {
+            compress(buffer.baseAddress! + offset, blocks: whole)
+            offset += 64 * whole
         }
         pending.append(contentsOf: buffer[offset...])
     }
@@ -64,7 +65,7 @@ public struct SHA256 {
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
         pending.append(contentsOf: tail)
         pending.withUnsafeBytes { raw in
-            for start in stride(from: 0, to: raw.count, by: 64) { compress(raw.baseAddress! + start) }
+            compress(raw.baseAddress!, blocks: raw.count / 64)
         }
         pending.removeAll()
         var out: [UInt8] = []
@@ -73,33 +74,51 @@ public struct SHA256 {
         return out
     }
 
-    private mutating func compress(_ pointer: UnsafeRawPointer) {
-        let block = pointer.assumingMemoryBound(to: UInt8.self)
-        @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for t in 0..<16 {
-                w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16
-                    | UInt32(block[4 * t + 2]) << 8 | UInt32(block[4 * t + 3])
+    /// Compresses `blocks` consecutive 64-byte blocks. The working variables stay in registers
+    /// for the whole run, eight rounds per step with the roles of the variables rotated instead
+    /// of moved, and the message schedule kept as a 16-word window (a large input is hashed
+    /// while the analysis runs, on the same cores, so its speed matters).
+    private mutating func compress(_ pointer: UnsafeRawPointer, blocks: Int) {
+        var (h0, h1, h2, h3, h4, h5, h6, h7) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
+        Self.k.withUnsafeBufferPointer { k in
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { w in
+            @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+            /// W_t for t ≥ 16, in place of W_(t−16).
+            @inline(__always) func schedule(_ t: Int) -> UInt32 {
+                let a = w[(t - 15) & 15], b = w[(t - 2) & 15]
+                let s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >> 3)
+                let s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >> 10)
+                let next = w[t & 15] &+ s0 &+ w[(t - 7) & 15] &+ s1
+                w[t & 15] = next
+                return next
             }
-            for t in 16..<64 {
-                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+            /// One round: T1 = h + Σ1(e) + Ch(e,f,g) + K_t + W_t, d += T1, h = T1 + Σ0(a) + Maj(a,b,c).
+            @inline(__always) func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                                         _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32) {
+                let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ kw
+                d = d &+ t1
+                h = t1 &+ (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
             }
-            var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
-            for t in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = h &+ s1 &+ ch &+ Self.k[t] &+ w[t]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                h = g; g = f; f = e; e = d &+ t1
-                d = c; c = b; b = a; a = t1 &+ t2
+            for block in 0..<blocks {
+                let base = pointer + 64 * block
+                for t in 0..<16 { w[t] = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self)) }
+                var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
+                for t in stride(from: 0, to: 64, by: 8) {
+                    @inline(__always) func kw(_ i: Int) -> UInt32 { k[i] &+ (i < 16 ? w[i] : schedule(i)) }
+                    round(a, b, c, &d, e, f, g, &h, kw(t))
+                    round(h, a, b, &c, d, e, f, &g, kw(t + 1))
+                    round(g, h, a, &b, c, d, e, &f, kw(t + 2))
+                    round(f, g, h, &a, b, c, d, &e, kw(t + 3))
+                    round(e, f, g, &h, a, b, c, &d, kw(t + 4))
+                    round(d, e, f, &g, h, a, b, &c, kw(t + 5))
+                    round(c, d, e, &f, g, h, a, &b, kw(t + 6))
+                    round(b, c, d, &e, f, g, h, &a, kw(t + 7))
+                }
+                h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+                h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
             }
-            state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-            state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
-        }
+        }}
+        state = [h0, h1, h2, h3, h4, h5, h6, h7]
     }
 
     /// Lower-case hexadecimal digest of `bytes`.

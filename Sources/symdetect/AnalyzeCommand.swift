@@ -92,14 +92,14 @@ struct AnalyzeCommand: ParsableCommand {
         if !molecular, let unused = moleculeOptions.givenMolecularOnly.first {
             throw CommandFailure("\(unused) applies to molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
         }
+        // The input's SHA-256 (provenance in the report) is computed on the other core while the
+        // file is read and analysed: hashing a large file takes as long as a stage of the analysis,
+        // and reading it is one thread's work.
+        let digestTask = InputDigest(path: input.data)
         let molecule = molecular ? try moleculeOptions.readMolecule(input) : nil
         let table = try molecule?.table ?? input.readTable()
         try analysis.operationOptions.check(names: table.featureNames)
         let configuration = try analysisConfiguration()
-
-        // The input's SHA-256 (provenance in the report) is computed while the analysis runs:
-        // hashing a large file takes as long as a stage of the analysis.
-        let digestTask = InputDigest(path: input.data)
 
         let status = ProgressLine("analyzing")
         var result: AnalysisResult!
@@ -135,9 +135,17 @@ struct AnalyzeCommand: ParsableCommand {
         let jsonData = try json.map { _ in try document.jsonData() }
 
         let directory = reportURL.deletingLastPathComponent()
-        for figure in rendered.figures {
-            try AtomicFile.write(figure.contents, to: directory.appendingPathComponent(figure.name).path)
+        // The figures are written concurrently (each is flushed to disk before its rename: the
+        // waits overlap); the report itself last, once they all exist.
+        let figures = rendered.figures
+        var failures = [Error?](repeating: nil, count: figures.count)
+        failures.withUnsafeMutableBufferPointer { buffer in
+            let slots = FailureSlots(buffer)
+            DispatchQueue.concurrentPerform(iterations: figures.count) { k in
+                do { try AtomicFile.write(figures[k].contents, to: directory.appendingPathComponent(figures[k].name).path) } catch { slots[k] = error }
+            }
         }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         if let json, let jsonData { try AtomicFile.write(jsonData, to: json) }
         try AtomicFile.write(rendered.markdown, to: path)
         status.finish()
@@ -286,5 +294,15 @@ final class InputDigest: @unchecked Sendable {
         done.wait()
         done.signal()
         return digest
+    }
+}
+
+/// Distinct slots concurrent file writes report their errors to (each index once).
+private struct FailureSlots: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<Error?>
+    init(_ base: UnsafeMutableBufferPointer<Error?>) { self.base = base }
+    subscript(i: Int) -> Error? {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
     }
 }

@@ -183,8 +183,10 @@ public struct LabelSummary: Sendable {
     public init(_ y: [Double]) {
         let n = Double(y.count)
         mean = y.reduce(0, +) / n
-        let m = mean
-        standardDeviation = (y.map { ($0 - m) * ($0 - m) }.reduce(0, +) / n).squareRoot()
+        // Σ(y − ȳ)² summed in index order from 0 (as reduce would), without an N-element temporary.
+        var squares = 0.0
+        for v in y { squares += (v - mean) * (v - mean) }
+        standardDeviation = (squares / n).squareRoot()
         minimum = y.min() ?? .nan
         maximum = y.max() ?? .nan
     }

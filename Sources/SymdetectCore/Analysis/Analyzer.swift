@@ -15,20 +15,26 @@ public enum Analyzer {
     public static func run(_ table: SampleTable, _ configuration: AnalysisConfiguration,
                            progress: ((AnalysisProgress) -> Void)? = nil) throws -> AnalysisResult {
         let report = SynchronizedProgress(progress)
-        let labels = LabelSummary(table.labels)
+        // Summaries of the labels are needed only after the fit: computed meanwhile.
+        let labelFacts = BackgroundValue { (LabelSummary(table.labels), LabelResolution.estimate(table.labels)) }
+
+        // The mirror test's neighbour index and the floors' seeded subsets depend on the
+        // coordinates alone: built on another thread while the model is fitted.
+        let index = BackgroundValue { (OperationEvidence.SubsetRows(table), MirrorContext.NeighbourIndex(table: table)) }
 
         // 1–3. The fit in label units, the tested scale and the adequacy of the model.
         report(.fitting)
         let outcome = try FitPipeline.run(table, configuration.fit)
         let scale = try TestedScale(table, choice: configuration.transform, outcome: outcome, radius: configuration.fit.radius)
         report(.indexingNeighbours)
-        let context = MirrorContext(table: table, center: outcome.fit.center, transform: scale.transform)
-        let testedSpread = LabelSummary(scale.labels).standardDeviation
-        let adequacy = ModelAdequacy.assess(scale.fit, higher: scale.higherOrderTestedFit, context: context, spread: testedSpread)
+        let context = MirrorContext(table: table, center: outcome.fit.center, transform: scale.transform, index: index.value.1)
+        let (labels, resolution) = labelFacts.value
+        let testedSpread = scale.transform == .none ? labels.standardDeviation : LabelSummary(scale.labels).standardDeviation
+        let adequacy = ModelAdequacy.assess(scale.fit, higher: scale.higherOrderTestedFit, context: context, spread: testedSpread,
+                                            testedLabels: scale.labels)
 
         // Thresholds of the verdict rule (SPEC §2.6).
         let target = configuration.targetError ?? AnalysisConfiguration.defaultTargetFraction * labels.standardDeviation
-        let resolution = LabelResolution.estimate(table.labels)
         let tolerance = max(configuration.exactTolerance ?? AnalysisConfiguration.defaultExactToleranceFraction * target, resolution ?? 0)
         let curve = LearningCurveModel(prefactor: configuration.prefactor ?? labels.standardDeviation, slope: configuration.slope)
         let testedTarget = scale.transform == .none ? target : target * testedSpread / max(labels.standardDeviation, .leastNormalMagnitude)
@@ -40,7 +46,7 @@ public enum Analyzer {
                                    && VerdictRule.withinMisfitFactor * adequacy.fitRMSE <= target ? adequacy.fitRMSE : nil)
         let inputs = OperationEvidence.Inputs(
             table: table, outcome: outcome, scale: scale, context: context, alpha: configuration.alpha, testedSpread: testedSpread,
-            centerIsFitted: outcome.center.kind.isStationaryPoint && scale.transform == .none)
+            centerIsFitted: outcome.center.kind.isStationaryPoint && scale.transform == .none, subsets: index.value.0)
 
         // 4–6. Coordinate operations first; their exact group symmetrises the Hessian whose
         // modes define the mode reflections; then verdicts over all of them (one Holm family).

@@ -187,7 +187,8 @@ struct TaylorDesignPasses {
                 return perStripe { stripe, block -> Diagnostics in
                     var out = Diagnostics()
                     let fitted = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
-                    defer { fitted.deallocate() }
+                    let norms = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
+                    defer { fitted.deallocate(); norms.deallocate() }
                     beta.withUnsafeBufferPointer { bb in
                         pt.withUnsafeBufferPointer { pb in
                             for rows in blocks(stripe) {
@@ -195,9 +196,15 @@ struct TaylorDesignPasses {
                                 fill(rows, weighted: false, design: block.design, rhs: block.rhs, coordinates: block.coordinates)
                                 BLASKernels.product(block.design, rows: b, columns: p, lda: blockRows, bb.baseAddress!, into: fitted)
                                 BLASKernels.product(block.design, rows: b, columns: p, lda: blockRows, pb.baseAddress!, columns: rank, into: block.work)
+                                // ‖Pφ(vᵢ)‖² of every row, summed over k in ascending order as
+                                // row by row, but a column at a time (contiguous, vectorised).
+                                norms.update(repeating: 0, count: b)
+                                for k in 0..<rank {
+                                    let column = block.work + k * b
+                                    for r in 0..<b { let s = column[r]; norms[r] += s * s }
+                                }
                                 for (r, i) in rows.enumerated() {
-                                    var h = 0.0
-                                    for k in 0..<rank { let s = block.work[k * b + r]; h += s * s }
+                                    var h = norms[r]
                                     let w = weights?[i] ?? 1
                                     h *= w
                                     let y = block.rhs[r]

@@ -51,8 +51,11 @@ public enum ErrorFloorEstimator {
     /// to the summation order; smaller models keep the per-sample loop, bit for bit).
     static let batchedVarianceParameterCount = 100
 
+    /// The seed of the row subset of `modelBased`.
+    public static let defaultSeed: UInt64 = 0xF100_0001
+
     public static func modelBased(fit: TaylorFit, higherOrder: TaylorFit?, operation: SymmetryOperation,
-                                  table: SampleTable, seed: UInt64 = 0xF100_0001) -> SchemeFloors {
+                                  table: SampleTable, seed: UInt64 = defaultSeed) -> SchemeFloors {
         let orbit = operation.orbitMatrices(limit: 12)
         let samples = sampleIndices(table.count, seed: seed)
         let p = fit.parameterCount
@@ -83,23 +86,34 @@ public enum ErrorFloorEstimator {
         let batched = p >= batchedVarianceParameterCount
         var aAll = [Double](repeating: 0, count: batched ? samples.count * p : 0)
         var sampleNumber = 0
+        var nonZeroStorage = [Int](repeating: 0, count: p)
         fit.covariance.storage.withUnsafeBufferPointer { cov in
+        nonZeroStorage.withUnsafeMutableBufferPointer { nonZero in
         a.withUnsafeMutableBufferPointer { a in
         phi.withUnsafeMutableBufferPointer { phi in
         img.withUnsafeMutableBufferPointer { img in
         pw.withUnsafeMutableBufferPointer { pw in
         beta.withUnsafeBufferPointer { beta in
         quadraticBeta.withUnsafeBufferPointer { quadratic in
-            @inline(__always) func dot(_ x: UnsafeMutableBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>, _ n: Int) -> Double {
-                var s = 0.0
-                for i in 0..<n { s += x[i] * y[i] }
-                return s
+        (betaHi ?? []).withUnsafeBufferPointer { bh in
+            /// (β·x, β_quadratic·x, β⁺·x) over the first p (β⁺: all) monomials: three dot
+            /// products, each summed from 0 in index order, computed side by side (independent
+            /// chains of additions).
+            @inline(__always) func products(_ x: UnsafeMutableBufferPointer<Double>) -> (Double, Double, Double) {
+                var t = 0.0, q = 0.0, h = 0.0
+                if bh.isEmpty {
+                    for c in 0..<p { let v = x[c]; t += v * beta[c]; q += v * quadratic[c] }
+                } else {
+                    for c in 0..<p { let v = x[c]; t += v * beta[c]; q += v * quadratic[c]; h += v * bh[c] }
+                    for c in p..<bh.count { h += x[c] * bh[c] }
+                }
+                return (t, q, h)
             }
             for i in samples {
                 for j in 0..<d { u[j] = table.features[j][i] - fit.center[j] }
                 monomials.evaluate(u, powers: pw, into: phi)
-                let tx = dot(phi, beta, p)
-                let rx = betaHi.map { bh in bh.withUnsafeBufferPointer { dot(phi, $0, bh.count) } - tx } ?? 0
+                let (tx, _, hx) = products(phi)
+                let rx = betaHi == nil ? 0 : hx - tx
                 var tMean = 0.0, hsMean = 0.0, rMean = 0.0
                 for c in 0..<p { a[c] = phi[c] }
                 for (o, g) in orbitStorage.enumerated() {
@@ -115,10 +129,10 @@ public enum ErrorFloorEstimator {
                         }
                         monomials.evaluate(gu, powers: pw, into: img)
                     }
-                    let t = dot(img, beta, p)
+                    let (t, tq, th) = products(img)
                     tMean += t * inv
-                    hsMean += (t - dot(img, quadratic, p)) * inv
-                    if let bh = betaHi { rMean += (bh.withUnsafeBufferPointer { dot(img, $0, bh.count) } - t) * inv }
+                    hsMean += (t - tq) * inv
+                    if betaHi != nil { rMean += (th - t) * inv }
                     for c in 0..<p { a[c] -= img[c] * inv }
                 }
                 naive.append(tx - tMean)
@@ -130,15 +144,10 @@ public enum ErrorFloorEstimator {
                     sampleNumber += 1
                     continue
                 }
-                var v = 0.0
-                for b in 0..<p where a[b] != 0 {
-                    var s = 0.0
-                    for c in 0..<p where a[c] != 0 { s += cov[b * p + c] * a[c] }
-                    v += a[b] * s
-                }
-                seA.append(max(v, 0))
+                // Summed over the non-zero a_α only: v = Σ_b a_b·(Σ_c Cov_bc·a_c), b and c ascending.
+                seA.append(max(quadraticForm(cov, a, p, nonZero: nonZero), 0))
             }
-        }}}}}}}
+        }}}}}}}}}
         if batched, !samples.isEmpty {
             let rows = samples.count
             var product = [Double](repeating: 0, count: rows * p)
@@ -169,6 +178,43 @@ public enum ErrorFloorEstimator {
         return floors
     }
 
+    /// aᵀCa (C row-major p×p) over the non-zero entries of a: Σ_b a_b·(Σ_c C_bc·a_c), b and c
+    /// ascending, from 0. Four rows' inner sums run side by side (four independent chains of
+    /// additions instead of one: the loop is bound by the latency of an addition), each with the
+    /// operations, in the order, of the row-by-row sum. `nonZero` is scratch for p indices.
+    @inline(__always)
+    static func quadraticForm(_ cov: UnsafeBufferPointer<Double>, _ a: UnsafeMutableBufferPointer<Double>, _ p: Int,
+                              nonZero: UnsafeMutableBufferPointer<Int>) -> Double {
+        var count = 0
+        for c in 0..<p where a[c] != 0 { nonZero[count] = c; count += 1 }
+        var v = 0.0
+        var q = 0
+        while q + 4 <= count {
+            let r0 = nonZero[q] * p, r1 = nonZero[q + 1] * p, r2 = nonZero[q + 2] * p, r3 = nonZero[q + 3] * p
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            for k in 0..<count {
+                let c = nonZero[k], ac = a[c]
+                s0 += cov[r0 + c] * ac
+                s1 += cov[r1 + c] * ac
+                s2 += cov[r2 + c] * ac
+                s3 += cov[r3 + c] * ac
+            }
+            v += a[nonZero[q]] * s0
+            v += a[nonZero[q + 1]] * s1
+            v += a[nonZero[q + 2]] * s2
+            v += a[nonZero[q + 3]] * s3
+            q += 4
+        }
+        while q < count {
+            let b = nonZero[q]
+            var s = 0.0
+            for k in 0..<count { let c = nonZero[k]; s += cov[b * p + c] * a[c] }
+            v += a[b] * s
+            q += 1
+        }
+        return v
+    }
+
     @inline(__always)
     static func dot(prefix n: Int, _ x: [Double], _ y: [Double]) -> Double {
         var s = 0.0
@@ -187,16 +233,25 @@ public enum ErrorFloorEstimator {
 
     public static func mirrorBased(test: MirrorTest, fit: TaylorFit, table: SampleTable, operation: SymmetryOperation) -> SchemeFloors? {
         guard test.usable >= MirrorTest.minimumPairs else { return nil }
-        let t = fit.polynomial
-        let h = t.truncated(toOrder: 2)
+        let t = FlatTaylorPolynomial(fit.polynomial)
+        let h = FlatTaylorPolynomial(fit.polynomial.truncated(toOrder: 2))
+        let d = table.dimension
         var en: [Double] = [], eh: [Double] = [], et: [Double] = [], l2 = 0.0
-        for pair in test.pairs {
-            let x = table.point(pair.sample)
-            let y = pair.label, yg = pair.imagePrediction
-            en.append((y - yg) / 2)
-            eh.append((y - h.value(at: x) + yg - h.value(at: pair.image)) / 2)
-            et.append((y - t.value(at: x) - yg + t.value(at: pair.image)) / 2)
-            l2 += (y - pair.looPrediction) * (y - pair.looPrediction)
+        en.reserveCapacity(test.pairs.count); eh.reserveCapacity(test.pairs.count); et.reserveCapacity(test.pairs.count)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * d + max(t.scratchCount, h.scratchCount)) { scratch in
+            let x = scratch.baseAddress!, u = x + d, pw = u + d
+            for (n, pair) in test.pairs.enumerated() {
+                for j in 0..<d { x[j] = test.samplePoints[n * d + j] }
+                let y = pair.label, yg = pair.imagePrediction
+                let (hx, tx) = (h.value(at: x, displacement: u, powers: pw), t.value(at: x, displacement: u, powers: pw))
+                let (hg, tg) = pair.image.withUnsafeBufferPointer { g in
+                    (h.value(at: g.baseAddress!, displacement: u, powers: pw), t.value(at: g.baseAddress!, displacement: u, powers: pw))
+                }
+                en.append((y - yg) / 2)
+                eh.append((y - hx + yg - hg) / 2)
+                et.append((y - tx - yg + tg) / 2)
+                l2 += (y - pair.looPrediction) * (y - pair.looPrediction)
+            }
         }
         let noise = l2 / Double(test.usable) / 4
         var floors = SchemeFloors()
@@ -233,26 +288,30 @@ public enum ErrorFloorEstimator {
 /// u^α for a fixed exponent list with the arithmetic of `ErrorFloorEstimator.monomials`
 /// (powers by repeated multiplication, then Π_j u_j^α_j in coordinate order, from 1), into
 /// caller-owned buffers: the floors evaluate it ~10⁵ times per operation.
+///
+/// Every monomial multiplies exactly `dimension` factors: those of its coordinates with
+/// α_j > 0, in coordinate order, then the constant 1 (u_j^0, the first power of the first
+/// coordinate) for the rest — the same product bit for bit (x·1 = x), with no loop of varying
+/// length per monomial.
 struct FlatMonomials {
     let dimension: Int
     let order: Int
     let count: Int
-    private let start: [Int]
-    private let coordinate: [Int]
-    private let power: [Int]
+    /// Monomial a multiplies the powers at `factors[a·dimension ..< (a + 1)·dimension]`.
+    private let factors: [Int]
 
     init(_ exponents: [[Int]], dimension: Int, order: Int) {
         self.dimension = dimension
         self.order = order
         count = exponents.count
-        var start = [0], coordinate: [Int] = [], power: [Int] = []
+        let stride = order + 1
+        var factors: [Int] = []
         for alpha in exponents {
-            for j in 0..<dimension where alpha[j] > 0 { coordinate.append(j); power.append(alpha[j]) }
-            start.append(coordinate.count)
+            var list: [Int] = []
+            for j in 0..<dimension where alpha[j] > 0 { list.append(j * stride + alpha[j]) }
+            factors += list + [Int](repeating: 0, count: dimension - list.count)
         }
-        self.start = start
-        self.coordinate = coordinate
-        self.power = power
+        self.factors = factors
     }
 
     /// `powers` needs dimension·(order + 1) entries; `out` at least `count`.
@@ -262,14 +321,15 @@ struct FlatMonomials {
             pw[j * stride] = 1
             if order > 0 { for k in 1...order { pw[j * stride + k] = pw[j * stride + k - 1] * u[j] } }
         }
-        start.withUnsafeBufferPointer { st in
-            coordinate.withUnsafeBufferPointer { co in
-                power.withUnsafeBufferPointer { po in
-                    for a in 0..<count {
-                        var m = 1.0
-                        for f in st[a]..<st[a + 1] { m *= pw[co[f] * stride + po[f]] }
-                        out[a] = m
-                    }
+        let d = dimension
+        factors.withUnsafeBufferPointer { fa in
+            if d == 3 {
+                for a in 0..<count { out[a] = 1.0 * pw[fa[3 * a]] * pw[fa[3 * a + 1]] * pw[fa[3 * a + 2]] }
+            } else {
+                for a in 0..<count {
+                    var m = 1.0
+                    for f in (a * d)..<((a + 1) * d) { m *= pw[fa[f]] }
+                    out[a] = m
                 }
             }
         }

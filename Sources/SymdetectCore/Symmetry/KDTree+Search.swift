@@ -18,6 +18,22 @@ extension KDTree {
         precondition(packed.count == points.count)
         guard k > 0, !nodes.isEmpty else { return [] }
         precondition(query.count == dimension)
+        let result = NeighbourBuffer(capacity: k)
+        defer { result.deallocate() }
+        let found = query.withUnsafeBufferPointer { q in
+            packed.withUnsafeBufferPointer { pts in
+                nearestNeighbours(q.baseAddress!, k: k, excluding: excluded, within: limit, packed: pts, into: result)
+            }
+        }
+        return (0..<found).map { (result.indices[$0], result.distances[$0], result.positions[$0]) }
+    }
+
+    /// `nearestNeighbours(_:k:excluding:within:packed:)` into caller-owned buffers (capacity ≥ k):
+    /// returns how many were found (k, unless the tree has fewer points or `within` cut the
+    /// search short), nearest first.
+    func nearestNeighbours(_ q: UnsafePointer<Double>, k: Int, excluding excluded: Int, within limit: Double,
+                           packed pts: UnsafeBufferPointer<Double>, into result: NeighbourBuffer) -> Int {
+        guard k > 0, !nodes.isEmpty else { return 0 }
         let d = dimension
         // Pending subtrees with a lower bound on the squared distance from the query to their
         // cell, kept incrementally (Arya & Mount): per coordinate, the offset of the query from
@@ -27,17 +43,16 @@ extension KDTree {
         // k smallest (distance, index) pairs, as before. All scratch space is on the stack.
         let reach = limit * (1 + 1e-9)
         let capacity = 128
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: k + capacity + capacity * d) { doubles in
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * k + capacity) { ints in
-            let bestDistance = doubles.baseAddress!
-            let sb = doubles.baseAddress! + k
-            let so = doubles.baseAddress! + k + capacity
-            let bestIndex = ints.baseAddress!
-            let bestPosition = ints.baseAddress! + k
-            let sn = ints.baseAddress! + 2 * k
+        let bestDistance = result.distances, bestIndex = result.indices, bestPosition = result.positions
+        // Three coordinates (the common case) are read once, and their distance unrolled:
+        // ((0 + t0²) + t1²) + t2² is t0² + t1² + t2² summed left to right, as the loop does.
+        let (q0, q1, q2) = d == 3 ? (q[0], q[1], q[2]) : (0, 0, 0)
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: capacity + capacity * d) { doubles in
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { ints in
+            let sb = doubles.baseAddress!
+            let so = doubles.baseAddress! + capacity
+            let sn = ints.baseAddress!
             var found = 0
-            query.withUnsafeBufferPointer { q in
-            packed.withUnsafeBufferPointer { pts in
             order.withUnsafeBufferPointer { ord in
             nodes.withUnsafeBufferPointer { nd in
                 var top = 1
@@ -52,12 +67,21 @@ extension KDTree {
                     let node = nd[id]
                     if node.left < 0 {
                         for i in node.start..<node.end {
+                            var s: Double
+                            if d == 3 {
+                                let t0 = pts[3 * i] - q0, t1 = pts[3 * i + 1] - q1, t2 = pts[3 * i + 2] - q2
+                                s = t0 * t0 + t1 * t1
+                                s += t2 * t2
+                            } else {
+                                s = 0.0
+                                let base = i * d
+                                for j in 0..<d { let t = pts[base + j] - q[j]; s += t * t }
+                            }
+                            let w = found < k ? Double.infinity : bestDistance[k - 1]
+                            // Beyond the k-th distance: never admitted, whatever its index.
+                            guard s <= w else { continue }
                             let idx = ord[i]
                             if idx == excluded { continue }
-                            var s = 0.0
-                            let base = i * d
-                            for j in 0..<d { let t = pts[base + j] - q[j]; s += t * t }
-                            let w = found < k ? Double.infinity : bestDistance[k - 1]
                             guard s < w || (s == w && found == k && idx < bestIndex[k - 1]) else { continue }
                             var pos = found
                             while pos > 0 && (bestDistance[pos - 1] > s || (bestDistance[pos - 1] == s && bestIndex[pos - 1] > idx)) { pos -= 1 }
@@ -91,8 +115,8 @@ extension KDTree {
                     sb[top + 1] = bound
                     top += 2
                 }
-            }}}}
-            return (0..<found).map { (bestIndex[$0], bestDistance[$0], bestPosition[$0]) }
+            }}
+            return found
         }}
     }
 
@@ -105,4 +129,20 @@ extension KDTree {
         for (i, idx) in order.enumerated() { for j in 0..<dimension { out[i * dimension + j] = points[idx * dimension + j] } }
         return out
     }
+}
+
+/// Caller-owned result buffers of a k-nearest-neighbour search: squared distances, point
+/// indices and tree-order positions, nearest first.
+struct NeighbourBuffer {
+    let distances: UnsafeMutablePointer<Double>
+    let indices: UnsafeMutablePointer<Int>
+    let positions: UnsafeMutablePointer<Int>
+
+    init(capacity: Int) {
+        distances = .allocate(capacity: capacity)
+        indices = .allocate(capacity: capacity)
+        positions = .allocate(capacity: capacity)
+    }
+
+    func deallocate() { distances.deallocate(); indices.deallocate(); positions.deallocate() }
 }

@@ -9,9 +9,11 @@ struct LocalPolynomialPredictor {
     let order: Int
     let exponents: [[Int]]
 
-    /// Per order o = 1…order: each monomial as its list of coordinate factors (j repeated α_j
-    /// times, j ascending), flattened, with the start of each monomial's list.
-    private let factorTables: [(start: [Int], factors: [Int])]
+    /// Per order o = 0…order: each monomial as its list of exactly o coordinate factors (j
+    /// repeated α_j times, j ascending), padded at the end with `dimension`, the slot of the
+    /// constant 1 next to the scaled coordinates: m = (…(1·t_f1)·t_f2…)·1·1 is the product the
+    /// definition reads, bit for bit (x·1 = x), with no loop of varying length per monomial.
+    private let factorTables: [[Int]]
 
     init(dimension: Int) {
         self.dimension = dimension
@@ -19,12 +21,13 @@ struct LocalPolynomialPredictor {
         order = dimension <= 4 ? 2 : 1
         exponents = MultiIndex.all(dimension: dimension, order: order)
         factorTables = (0...order).map { o in
-            var start = [0], factors: [Int] = []
+            var factors: [Int] = []
             for alpha in MultiIndex.all(dimension: dimension, order: o) {
-                for j in 0..<dimension where alpha[j] > 0 { for _ in 0..<alpha[j] { factors.append(j) } }
-                start.append(factors.count)
+                var list: [Int] = []
+                for j in 0..<dimension where alpha[j] > 0 { for _ in 0..<alpha[j] { list.append(j) } }
+                factors += list + [Int](repeating: dimension, count: o - list.count)
             }
-            return (start, factors)
+            return factors
         }
     }
 
@@ -36,48 +39,62 @@ struct LocalPolynomialPredictor {
         let varianceFactor: Double
     }
 
-    /// - Parameters: `points` row-major scaled coordinates of all samples, `labels` their values,
-    ///   `neighbours` indices into them, `radius` the neighbourhood radius (> 0).
-    func predict(at query: [Double], neighbours: [Int], points: [Double], labels: [Double], radius: Double) -> Prediction? {
+    /// Scratch doubles `predict` needs.
+    var scratchCount: Int {
+        let p = exponents.count
+        return 2 * p * p + 2 * p + dimension + 1 + neighbourCount
+    }
+
+    /// - Parameters: `query` (`dimension` values), `neighbours` (`count` indices into `points`
+    ///   (row-major scaled coordinates) and `labels`), `radius` the neighbourhood radius (> 0),
+    ///   `scratch` at least `scratchCount` doubles.
+    func predict(at query: UnsafePointer<Double>, neighbours: UnsafePointer<Int>, count: Int,
+                 points: UnsafeBufferPointer<Double>, labels: UnsafeBufferPointer<Double>, radius: Double,
+                 scratch: UnsafeMutablePointer<Double>) -> Prediction? {
         for o in stride(from: order, through: 1, by: -1) {
             let table = factorTables[o]
-            if let p = solve(query, neighbours, points, labels, radius, table.start.count - 1, table) { return p }
+            if let p = solve(query, neighbours, count, points, labels, radius, table.count / o, o, table, scratch) { return p }
         }
         return nil
     }
 
-    private func solve(_ q: [Double], _ nb: [Int], _ points: [Double], _ labels: [Double], _ radius: Double, _ p: Int,
-                       _ table: (start: [Int], factors: [Int])) -> Prediction? {
-        guard nb.count > p else { return nil }
+    private func solve(_ q: UnsafePointer<Double>, _ nb: UnsafePointer<Int>, _ count: Int, _ pts: UnsafeBufferPointer<Double>,
+                       _ lab: UnsafeBufferPointer<Double>, _ radius: Double, _ p: Int, _ o: Int,
+                       _ table: [Int], _ scratch: UnsafeMutablePointer<Double>) -> Prediction? {
+        precondition(count <= neighbourCount, "more neighbours than the scratch holds")
+        guard count > p else { return nil }
         let d = dimension
         // Each monomial is the product of its coordinate factors (t_j repeated α_j times, j
         // ascending), multiplied in that order from 1, as the definition reads.
-        let factorStart = table.start, factors = table.factors
-        var ok = true
-        var value = 0.0, variance = 0.0
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * p * p + 2 * p + d) { scratch in
-        scratch.initialize(repeating: 0)
-        let ata = UnsafeMutableBufferPointer(rebasing: scratch[0..<(p * p)])
-        let l = UnsafeMutableBufferPointer(rebasing: scratch[(p * p)..<(2 * p * p)])
-        let aty = UnsafeMutableBufferPointer(rebasing: scratch[(2 * p * p)..<(2 * p * p + p)])
-        let row = UnsafeMutableBufferPointer(rebasing: scratch[(2 * p * p + p)..<(2 * p * p + 2 * p)])
-        let t = UnsafeMutableBufferPointer(rebasing: scratch[(2 * p * p + 2 * p)..<(2 * p * p + 2 * p + d)])
-        factors.withUnsafeBufferPointer { fac in
-        factorStart.withUnsafeBufferPointer { fs in
-        points.withUnsafeBufferPointer { pts in
-        labels.withUnsafeBufferPointer { lab in
-        q.withUnsafeBufferPointer { q in
-            for i in nb {
+        scratch.update(repeating: 0, count: 2 * p * p + 2 * p + d + 1)
+        let ata = scratch
+        let l = scratch + p * p
+        let aty = scratch + 2 * p * p
+        let row = aty + p
+        let t = row + p
+        t[d] = 1
+        // The neighbours' labels first, all loads issued together: read one at a time inside
+        // the accumulation below, each waited for its own cache miss.
+        let ys = t + d + 1
+        for n in 0..<count { ys[n] = lab[nb[n]] }
+        return table.withUnsafeBufferPointer { fac in
+            for n in 0..<count {
+                let i = nb[n]
                 for j in 0..<d { t[j] = (pts[i * d + j] - q[j]) / radius }
-                for a in 0..<p {
-                    var m = 1.0
-                    for f in fs[a]..<fs[a + 1] { m *= t[fac[f]] }
-                    row[a] = m
+                if o == 2 {
+                    for a in 0..<p { row[a] = 1.0 * t[fac[2 * a]] * t[fac[2 * a + 1]] }
+                } else {
+                    for a in 0..<p {
+                        var m = 1.0
+                        for f in (a * o)..<((a + 1) * o) { m *= t[fac[f]] }
+                        row[a] = m
+                    }
                 }
-                let y = lab[i]
+                let y = ys[n]
                 for a in 0..<p {
                     aty[a] += row[a] * y
-                    for b in a..<p { ata[a * p + b] += row[a] * row[b] }
+                    let ra = row[a], sum = ata + a * p
+                    for b in a..<p { sum[b] += ra * row[b] }
                 }
             }
             for a in 0..<p { for b in 0..<a { ata[a * p + b] = ata[b * p + a] } }
@@ -87,7 +104,7 @@ struct LocalPolynomialPredictor {
             for j in 0..<p {
                 var s = ata[j * p + j]
                 for k in 0..<j { s -= l[j * p + k] * l[j * p + k] }
-                guard s > 1e-10 * maxDiag else { ok = false; return }
+                guard s > 1e-10 * maxDiag else { return nil }
                 let ljj = s.squareRoot()
                 l[j * p + j] = ljj
                 for i in (j + 1)..<max(j + 1, p) {
@@ -103,11 +120,10 @@ struct LocalPolynomialPredictor {
                 return row[0]
             }
             for a in 0..<p { row[a] = aty[a] }
-            value = solveL()
+            let value = solveL()
             for a in 0..<p { row[a] = a == 0 ? 1 : 0 }
-            variance = solveL()
-        }}}}}}
-        guard ok else { return nil }
-        return Prediction(value: value, varianceFactor: max(variance, 0))
+            let variance = solveL()
+            return Prediction(value: value, varianceFactor: max(variance, 0))
+        }
     }
 }

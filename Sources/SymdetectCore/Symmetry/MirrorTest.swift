@@ -24,8 +24,11 @@ public struct MirrorContext: Sendable {
     /// neighbours of a query sit close together there, which keeps the local fits in cache.
     let packedPoints: [Double]
     let packedLabels: [Double]
-    /// Tested samples: table index, position in the reference set (or −1), LOO prediction.
+    /// Tested samples: table index, coordinates (row-major), label, position in the reference
+    /// set (or −1), LOO prediction.
     let tested: [Int]
+    let testedPoints: [Double]
+    let testedLabels: [Double]
     let testedReferencePosition: [Int]
     let loo: [Query?]
 
@@ -35,57 +38,96 @@ public struct MirrorContext: Sendable {
         let radius: Double
     }
 
+    /// The part of the context that depends on the coordinates alone (not on the centre or the
+    /// label scale): the coordinate scales, the seeded reference and tested subsets and the
+    /// k-d tree. An analysis builds it while the Taylor model is being fitted.
+    public struct NeighbourIndex: Sendable {
+        let scale: [Double]
+        let reference: [Int]
+        let referencePoints: [Double]
+        let tree: KDTree
+        let packedPoints: [Double]
+        let tested: [Int]
+        let testedReferencePosition: [Int]
+        /// The tested samples' coordinates (user units, row-major): gathered once, as every
+        /// operation reads them (scattered rows of a large table are a cache miss each).
+        let testedPoints: [Double]
+
+        public init(table: SampleTable, seed: UInt64 = 0x6D17_7021) {
+            let d = table.dimension
+            scale = table.features.map { col in
+                // Sequential sums, as reduce(0, +) would do them, without an N-element temporary.
+                var total = 0.0
+                for v in col { total += v }
+                let m = total / Double(col.count)
+                var squares = 0.0
+                for v in col { squares += (v - m) * (v - m) }
+                let sd = (squares / Double(col.count)).squareRoot()
+                return sd > 0 ? sd : 1
+            }
+            var rng = SeededGenerator(seed: seed)
+            func subset(_ n: Int, _ cap: Int) -> [Int] {
+                guard n > cap else { return Array(0..<n) }
+                var all = Array(0..<n)
+                rng.shuffle(&all)
+                return Array(all.prefix(cap)).sorted()
+            }
+            let reference = subset(table.count, MirrorContext.maxReference)
+            self.reference = reference
+            var pts = [Double](repeating: 0, count: reference.count * d)
+            for (r, i) in reference.enumerated() { for j in 0..<d { pts[r * d + j] = table.features[j][i] / scale[j] } }
+            referencePoints = pts
+            tree = KDTree(points: pts, dimension: d)
+            packedPoints = tree.packedPoints()
+            let tested = subset(table.count, MirrorContext.maxTested)
+            self.tested = tested
+            var testedPoints = [Double](repeating: 0, count: tested.count * d)
+            for (t, i) in tested.enumerated() { for j in 0..<d { testedPoints[t * d + j] = table.features[j][i] } }
+            self.testedPoints = testedPoints
+            // Position of each tested sample in the (sorted) reference list, or −1.
+            testedReferencePosition = tested.map { i -> Int in
+                var lo = 0, hi = reference.count
+                while lo < hi { let mid = (lo + hi) / 2; if reference[mid] < i { lo = mid + 1 } else { hi = mid } }
+                return lo < reference.count && reference[lo] == i ? lo : -1
+            }
+        }
+    }
+
     public init(table: SampleTable, center: [Double], transform: LabelTransform, seed: UInt64 = 0x6D17_7021) {
+        self.init(table: table, center: center, transform: transform, index: NeighbourIndex(table: table, seed: seed))
+    }
+
+    /// `index` must have been built from this table.
+    public init(table: SampleTable, center: [Double], transform: LabelTransform, index: NeighbourIndex) {
         self.table = table
         self.center = center
         self.transform = transform
         let d = table.dimension
-        scale = table.features.map { col in
-            // Sequential sums, as reduce(0, +) would do them, without an N-element temporary.
-            var total = 0.0
-            for v in col { total += v }
-            let m = total / Double(col.count)
-            var squares = 0.0
-            for v in col { squares += (v - m) * (v - m) }
-            let sd = (squares / Double(col.count)).squareRoot()
-            return sd > 0 ? sd : 1
-        }
+        scale = index.scale
         predictor = LocalPolynomialPredictor(dimension: d)
-        var rng = SeededGenerator(seed: seed)
-        func subset(_ n: Int, _ cap: Int) -> [Int] {
-            guard n > cap else { return Array(0..<n) }
-            var all = Array(0..<n)
-            rng.shuffle(&all)
-            return Array(all.prefix(cap)).sorted()
-        }
-        let reference = subset(table.count, Self.maxReference)
-        self.reference = reference
-        var pts = [Double](repeating: 0, count: reference.count * d)
-        for (r, i) in reference.enumerated() { for j in 0..<d { pts[r * d + j] = table.features[j][i] / scale[j] } }
-        referencePoints = pts
-        let refLabels = reference.map { transform.apply(table.labels[$0]) }
+        reference = index.reference
+        referencePoints = index.referencePoints
+        let refLabels = index.reference.map { transform.apply(table.labels[$0]) }
         referenceLabels = refLabels
-        let tree = KDTree(points: pts, dimension: d)
+        let tree = index.tree
         self.tree = tree
-        let packed = tree.packedPoints()
+        let packed = index.packedPoints
         packedPoints = packed
         let packedRefLabels = tree.packedValues(refLabels)
         packedLabels = packedRefLabels
-        let tested = subset(table.count, Self.maxTested)
+        let tested = index.tested
         self.tested = tested
-        // Position of each tested sample in the (sorted) reference list, or −1.
-        let positions = tested.map { i -> Int in
-            var lo = 0, hi = reference.count
-            while lo < hi { let mid = (lo + hi) / 2; if reference[mid] < i { lo = mid + 1 } else { hi = mid } }
-            return lo < reference.count && reference[lo] == i ? lo : -1
-        }
+        let testedPoints = index.testedPoints
+        self.testedPoints = testedPoints
+        testedLabels = tested.map { table.labels[$0] }
+        let positions = index.testedReferencePosition
         testedReferencePosition = positions
         let predictor = self.predictor
         let scale = self.scale
         var looQueries: [Query?] = []
         looQueries.reserveCapacity(tested.count)
         let k = predictor.neighbourCount
-        let looPoints = tested.map { i in (0..<d).map { table.features[$0][i] / scale[$0] } }
+        let looPoints = tested.indices.map { t in (0..<d).map { testedPoints[t * d + $0] / scale[$0] } }
         // Independent queries, answered concurrently in contiguous runs of the spatial order;
         // each answer goes to its own slot, so the result does not depend on scheduling.
         let spatial = Self.spatialOrder(looPoints)
@@ -94,11 +136,18 @@ public struct MirrorContext: Sendable {
         defer { answers.deallocate() }
         let runs = max(1, min(8, tested.count / 256))
         DispatchQueue.concurrentPerform(iterations: runs) { r in
-            for s in (r * spatial.count / runs)..<((r + 1) * spatial.count / runs) {
-                let t = spatial[s]
-                answers[t] = Self.query(looPoints[t], excluding: positions[t], k: k, tree: tree, points: packed, labels: packedRefLabels,
-                                        predictor: predictor, referenceRadius: nil)
-            }
+            let scratch = QueryScratch(k: k, dimension: d, predictor: predictor)
+            defer { scratch.deallocate() }
+            packed.withUnsafeBufferPointer { points in
+            packedRefLabels.withUnsafeBufferPointer { labels in
+                for s in (r * spatial.count / runs)..<((r + 1) * spatial.count / runs) {
+                    let t = spatial[s]
+                    answers[t] = looPoints[t].withUnsafeBufferPointer { q in
+                        Self.query(q.baseAddress!, excluding: positions[t], k: k, tree: tree, points: points, labels: labels,
+                                   predictor: predictor, referenceRadius: nil, scratch: scratch)
+                    }
+                }
+            }}
         }
         looQueries = Array(answers)
         loo = looQueries
@@ -128,32 +177,51 @@ public struct MirrorContext: Sendable {
     /// no wider than twice `referenceRadius` (when given) and its centroid within half a radius
     /// of q (otherwise the fit would extrapolate).
     /// `points` and `labels` are the tree-ordered (packed) reference coordinates and labels.
-    static func query(_ q: [Double], excluding: Int, k: Int, tree: KDTree, points: [Double], labels: [Double],
-                      predictor: LocalPolynomialPredictor, referenceRadius: Double?) -> Query? {
-        let d = q.count
+    static func query(_ q: UnsafePointer<Double>, excluding: Int, k: Int, tree: KDTree, points: UnsafeBufferPointer<Double>,
+                      labels: UnsafeBufferPointer<Double>, predictor: LocalPolynomialPredictor, referenceRadius: Double?,
+                      scratch: QueryScratch) -> Query? {
+        let d = tree.dimension
         // Images whose neighbourhood would be too wide are refused below anyway: the search
         // need not look beyond that width.
         let reach = referenceRadius.map { 4 * $0 * $0 } ?? .infinity
-        let nb = tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach, packed: points)
-        guard nb.count == k, let last = nb.last else { return nil }
-        let radius = last.distanceSquared.squareRoot()
+        let nb = scratch.neighbours
+        guard k > 0, tree.nearestNeighbours(q, k: k, excluding: excluding, within: reach, packed: points, into: nb) == k else { return nil }
+        let radius = nb.distances[k - 1].squareRoot()
         guard radius > 0 else { return nil }
         if let referenceRadius, radius > 2 * referenceRadius { return nil }
-        var centroid = [Double](repeating: 0, count: d)
-        for n in nb { for j in 0..<d { centroid[j] += points[n.position * d + j] / Double(k) } }
-        let offset = zip(centroid, q).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
-        guard offset <= 0.5 * radius else { return nil }
-        guard let p = predictor.predict(at: q, neighbours: nb.map { $0.position }, points: points, labels: labels, radius: radius) else { return nil }
+        let centroid = scratch.centroid
+        for j in 0..<d { centroid[j] = 0 }
+        for n in 0..<k { let base = nb.positions[n] * d; for j in 0..<d { centroid[j] += points[base + j] / Double(k) } }
+        var squares = 0.0
+        for j in 0..<d { squares += (centroid[j] - q[j]) * (centroid[j] - q[j]) }
+        guard squares.squareRoot() <= 0.5 * radius else { return nil }
+        guard let p = predictor.predict(at: q, neighbours: nb.positions, count: k, points: points, labels: labels, radius: radius,
+                                        scratch: scratch.predictor) else { return nil }
         return Query(prediction: p.value, varianceFactor: p.varianceFactor, radius: radius)
+    }
+
+    /// The buffers one thread's queries reuse.
+    struct QueryScratch {
+        let neighbours: NeighbourBuffer
+        let centroid: UnsafeMutablePointer<Double>
+        let predictor: UnsafeMutablePointer<Double>
+
+        init(k: Int, dimension: Int, predictor model: LocalPolynomialPredictor) {
+            neighbours = NeighbourBuffer(capacity: max(k, 1))
+            centroid = .allocate(capacity: dimension)
+            predictor = .allocate(capacity: model.scratchCount)
+        }
+
+        func deallocate() { neighbours.deallocate(); centroid.deallocate(); predictor.deallocate() }
     }
 
     /// RMS of the standardized leave-one-out residuals (transformed scale): an estimate of the
     /// label noise plus local misfit that does not depend on the global Taylor model.
     public var localNoise: Double? {
         var s = 0.0, n = 0
-        for (t, i) in tested.enumerated() {
+        for t in tested.indices {
             guard let l = loo[t] else { continue }
-            let r = (transform.apply(table.labels[i]) - l.prediction) / (1 + l.varianceFactor).squareRoot()
+            let r = (transform.apply(testedLabels[t]) - l.prediction) / (1 + l.varianceFactor).squareRoot()
             s += r * r; n += 1
         }
         return n > 0 ? (s / Double(n)).squareRoot() : nil
@@ -187,6 +255,8 @@ public struct MirrorPair: Sendable {
 public struct MirrorTest: Sendable {
     public let tested: Int
     public let pairs: [MirrorPair]
+    /// xᵢ of every pair, row-major (pair after pair).
+    let samplePoints: [Double]
     public var usable: Int { pairs.count }
     public var coverage: Double { tested > 0 ? Double(pairs.count) / Double(tested) : 0 }
     public let pValue: Double?
@@ -225,30 +295,48 @@ public struct MirrorTest: Sendable {
         // Images first, then the neighbour queries in grid-cell order (neighbouring queries
         // touch the same tree nodes and leaves: the search is bound by memory, not arithmetic),
         // then the pairs in sample order. Each query is independent, so the order changes no result.
-        var images: [[Double]?] = []
-        var queries: [[Double]] = []
-        images.reserveCapacity(context.tested.count)
-        for (t, i) in context.tested.enumerated() {
-            guard context.loo[t] != nil else { images.append(nil); queries.append([]); continue }
-            let g = matrices[t % matrices.count]
-            let x = context.table.point(i)
-            let u = zip(x, context.center).map { $0 - $1 }
-            let gu = g * u
-            let image = zip(context.center, gu).map { $0 + $1 }
-            images.append(image)
-            queries.append((0..<d).map { image[$0] / context.scale[$0] })
+        let count = context.tested.count
+        var images = [Double](repeating: 0, count: count * d)
+        var queries = [[Double]](repeating: [], count: count)
+        var hasImage = [Bool](repeating: false, count: count)
+        let center = context.center
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { u in
+            for t in context.tested.indices where context.loo[t] != nil {
+                let g = matrices[t % matrices.count]
+                for j in 0..<d { u[j] = context.testedPoints[t * d + j] - center[j] }
+                // g·xᵢ = c + G(xᵢ − c), the product summed as `Matrix * [Double]` does.
+                var query = [Double](repeating: 0, count: d)
+                for r in 0..<d {
+                    var gu = 0.0
+                    for j in 0..<d { gu += g[r, j] * u[j] }
+                    images[t * d + r] = center[r] + gu
+                    query[r] = images[t * d + r] / context.scale[r]
+                }
+                queries[t] = query
+                hasImage[t] = true
+            }
         }
-        var answers = [MirrorContext.Query?](repeating: nil, count: context.tested.count)
-        for t in MirrorContext.spatialOrder(queries) {
-            guard let loo = context.loo[t], images[t] != nil else { continue }
-            // The sample itself is excluded: its own label must not predict its image.
-            answers[t] = MirrorContext.query(queries[t], excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
-                                             points: context.packedPoints, labels: context.packedLabels,
-                                             predictor: context.predictor, referenceRadius: loo.radius)
-        }
+        var answers = [MirrorContext.Query?](repeating: nil, count: count)
+        let scratch = MirrorContext.QueryScratch(k: k, dimension: d, predictor: context.predictor)
+        defer { scratch.deallocate() }
+        context.packedPoints.withUnsafeBufferPointer { points in
+        context.packedLabels.withUnsafeBufferPointer { labels in
+            for t in MirrorContext.spatialOrder(queries) {
+                guard let loo = context.loo[t], hasImage[t] else { continue }
+                // The sample itself is excluded: its own label must not predict its image.
+                answers[t] = queries[t].withUnsafeBufferPointer { q in
+                    MirrorContext.query(q.baseAddress!, excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
+                                        points: points, labels: labels, predictor: context.predictor, referenceRadius: loo.radius,
+                                        scratch: scratch)
+                }
+            }
+        }}
+        var samplePoints: [Double] = []
         for (t, i) in context.tested.enumerated() {
-            guard let loo = context.loo[t], let image = images[t], let m = answers[t] else { continue }
-            let y = context.table.labels[i]
+            guard let loo = context.loo[t], hasImage[t], let m = answers[t] else { continue }
+            let image = Array(images[(t * d)..<((t + 1) * d)])
+            samplePoints.append(contentsOf: context.testedPoints[(t * d)..<((t + 1) * d)])
+            let y = context.testedLabels[t]
             let z = context.transform.apply(y)
             pairs.append(MirrorPair(
                 sample: i, image: image, label: y,
@@ -259,6 +347,7 @@ public struct MirrorTest: Sendable {
         }
         self.tested = context.tested.count
         self.pairs = pairs
+        self.samplePoints = samplePoints
         guard pairs.count >= Self.minimumPairs else {
             pValue = nil; exceedFraction = nil; breakingRMS = nil; looRMS = nil
             return

@@ -7,15 +7,18 @@ extension ModelAdequacy {
     /// significant (nested F test, p ≥ `misfitP`; a misfit that cannot be tested is not ruled
     /// out) and (b) its RMSE is no more than `noiseRatio` × the local
     /// leave-one-out noise estimate.
-    static func assess(_ fit: TaylorFit, higher: TaylorFit?, context: MirrorContext, spread: Double) -> ModelAdequacy {
+    /// `testedLabels`: the labels on the tested scale (`context.transform` applied), when the
+    /// caller has them already.
+    static func assess(_ fit: TaylorFit, higher: TaylorFit?, context: MirrorContext, spread: Double,
+                       testedLabels: [Double]? = nil) -> ModelAdequacy {
         let local = context.localNoise
         if fit.rmse <= roundOffFraction * max(spread, .leastNormalMagnitude) {
             return ModelAdequacy(reproducesLabels: true, problems: [], fitRMSE: fit.rmse, localNoise: local, higherOrderPValue: nil)
         }
         let table = context.table
         let higherOne = higher?.order == fit.order + 1 ? higher : nil
-        let pHigher = FitPipeline.higherOrderPValue(table, labels: table.labels.map(context.transform.apply),
-                                                    fit: fit, higher: higherOne)
+        let tested = testedLabels ?? (context.transform == .none ? table.labels : table.labels.map(context.transform.apply))
+        let pHigher = FitPipeline.higherOrderPValue(table, labels: tested, fit: fit, higher: higherOne)
         var problems: [AdequacyProblem] = []
         if let p = pHigher {
             if p < misfitP { problems.append(.higherOrderTermsSignificant(order: fit.order + 1, pValue: p)) }

@@ -25,6 +25,26 @@ struct OperationEvidence {
         /// The centre is the fitted stationary point and the labels are tested as they are, so
         /// the linear terms vanish by construction (see `TaylorInvarianceTest`).
         let centerIsFitted: Bool
+        /// The seeded row subsets of the model floors and of the breaking RMS, gathered into
+        /// tables of their own (see `SubsetRows`).
+        let subsets: SubsetRows
+    }
+
+    /// The rows every operation's model floors and breaking RMS are computed on, gathered once:
+    /// `ErrorFloorEstimator.sampleIndices` of a table of at most `maxSamples` rows is all of
+    /// them, in order, so a gathered table gives the same rows in the same order — compact in
+    /// memory instead of a cache miss per coordinate on a large table.
+    struct SubsetRows: Sendable {
+        let floors: SampleTable
+        let breaking: SampleTable
+
+        init(_ table: SampleTable) {
+            func gathered(_ seed: UInt64) -> SampleTable {
+                table.count > ErrorFloorEstimator.maxSamples ? table.rows(ErrorFloorEstimator.sampleIndices(table.count, seed: seed)) : table
+            }
+            floors = gathered(ErrorFloorEstimator.defaultSeed)
+            breaking = gathered(OperationEvidence.breakingSeed)
+        }
     }
 
     /// Tests the operations concurrently; the results come back in input order, so the output
@@ -47,22 +67,35 @@ struct OperationEvidence {
                                       labelSpread: inputs.testedSpread, centerIsFitted: inputs.centerIsFitted)
         mirror = MirrorTest(context: inputs.context, operation: op)
         let fit = inputs.outcome.fit
-        modelFloors = ErrorFloorEstimator.modelBased(fit: fit, higherOrder: inputs.scale.higherOrderLabelFit, operation: op, table: inputs.table)
+        modelFloors = ErrorFloorEstimator.modelBased(fit: fit, higherOrder: inputs.scale.higherOrderLabelFit, operation: op,
+                                                     table: inputs.subsets.floors)
         mirrorFloors = ErrorFloorEstimator.mirrorBased(test: mirror, fit: fit, table: inputs.table, operation: op)
-        modelBreakingRMS = Self.modelBreakingRMS(fit, op, inputs.table)
+        modelBreakingRMS = Self.modelBreakingRMS(fit, op, inputs.subsets.breaking)
         imageRegion = mirror.pValue == nil ? Self.imageRegion(op, inputs.context) : nil
     }
 
+    /// The seed of the row subset of `modelBreakingRMS`.
+    static let breakingSeed: UInt64 = 0xB4EA_0001
+
     /// RMS over the samples of T(x) − T(g·x) (first matrix of the operation), label units.
     static func modelBreakingRMS(_ fit: TaylorFit, _ op: SymmetryOperation, _ table: SampleTable) -> Double {
-        let idx = ErrorFloorEstimator.sampleIndices(table.count, seed: 0xB4EA_0001)
+        let idx = ErrorFloorEstimator.sampleIndices(table.count, seed: breakingSeed)
+        let t = FlatTaylorPolynomial(fit.polynomial)
+        let d = table.dimension, c = fit.center, g = op.matrix.storage
         var s = 0.0
-        for i in idx {
-            let x = table.point(i)
-            let u = zip(x, fit.center).map { $0 - $1 }
-            let img = zip(fit.center, op.matrix * u).map { $0 + $1 }
-            let d = fit.value(at: x) - fit.value(at: img)
-            s += d * d
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * d + t.scratchCount) { scratch in
+            let x = scratch.baseAddress!, u = x + d, image = u + d, displacement = image + d, pw = displacement + d
+            for i in idx {
+                for j in 0..<d { x[j] = table.features[j][i]; u[j] = x[j] - c[j] }
+                // g·xᵢ = c + G(xᵢ − c), the product summed as `Matrix * [Double]` does.
+                for r in 0..<d {
+                    var gu = 0.0
+                    for j in 0..<d { gu += g[r * d + j] * u[j] }
+                    image[r] = c[r] + gu
+                }
+                let e = t.value(at: x, displacement: displacement, powers: pw) - t.value(at: image, displacement: displacement, powers: pw)
+                s += e * e
+            }
         }
         return (s / Double(max(idx.count, 1))).squareRoot()
     }
@@ -71,9 +104,9 @@ struct OperationEvidence {
     static func imageRegion(_ op: SymmetryOperation, _ context: MirrorContext) -> ImageRegion {
         let d = context.table.dimension
         var lo = [Double](repeating: .infinity, count: d), hi = [Double](repeating: -.infinity, count: d)
-        for (t, i) in context.tested.enumerated() {
+        for t in context.tested.indices {
             let g = op.matrices[t % op.matrices.count]
-            let u = zip(context.table.point(i), context.center).map { $0 - $1 }
+            let u = (0..<d).map { context.testedPoints[t * d + $0] - context.center[$0] }
             let image = zip(context.center, g * u).map { $0 + $1 }
             for j in 0..<d { lo[j] = min(lo[j], image[j]); hi[j] = max(hi[j], image[j]) }
         }
