@@ -21,9 +21,10 @@ public struct ReportContext: Sendable, Equatable {
     public var augmentOptions: [String]
     /// The learning-curve JSON the slope was measured in, when one was given.
     public var learningCurvePath: String?
-    /// False when `augment` cannot read the input as analysed (molecular frames, whose
-    /// augmentation writes geometries): the report then prints no `augment` command.
-    public var augmentable: Bool = true
+    /// The extension of the augmented file the `augment` command writes: `csv` for tables,
+    /// the input's own (`extxyz`, `xyz`) for molecular frames, whose augmentation writes
+    /// geometries with energies and forces.
+    public var augmentedExtension: String = "csv"
 
     public init(inputPath: String, inputSHA256: String?, toolVersion: String, units: String?,
                 figureStem: String, command: String?, augmentOptions: [String] = [], learningCurvePath: String? = nil) {
@@ -38,13 +39,12 @@ public struct ReportContext: Sendable, Equatable {
     }
 
     /// The `symdetect augment ...` command that writes the recommended augmentation (next to the
-    /// input, `<name>-augmented.csv`); nil when nothing is recommended or the input is not
-    /// `augmentable`.
+    /// input, `<name>-augmented.<augmentedExtension>`); nil when nothing is recommended.
     public func augmentCommand(_ recommendation: Recommendation) -> String? {
-        guard augmentable, !recommendation.operations.isEmpty else { return nil }
+        guard !recommendation.operations.isEmpty else { return nil }
         let stem = ((inputPath as NSString).lastPathComponent as NSString).deletingPathExtension
         let dir = (inputPath as NSString).deletingLastPathComponent
-        let out = (dir.isEmpty ? "" : dir + "/") + stem + "-augmented.csv"
+        let out = (dir.isEmpty ? "" : dir + "/") + stem + "-augmented." + augmentedExtension
         var parts = ["symdetect", "augment", inputPath]
         for op in recommendation.operations { parts += ["--op", op.name] }
         parts += ["--scheme", recommendation.scheme.rawValue]

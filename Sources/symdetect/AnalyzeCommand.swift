@@ -126,8 +126,10 @@ struct AnalyzeCommand: ParsableCommand {
         var context = ReportContext(
             inputPath: input.data, inputSHA256: digest, toolVersion: Symdetect.configuration.version,
             units: analysis.trimmedUnits ?? molecule?.summary.energyUnit.rawValue, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand,
-            augmentOptions: passthroughArguments, learningCurvePath: analysis.slope == nil ? analysis.learningCurve : nil)
-        context.augmentable = molecule == nil
+            augmentOptions: moleculeOptions.arguments + passthroughArguments, learningCurvePath: analysis.slope == nil ? analysis.learningCurve : nil)
+        // Frames in, frames out: augment writes geometries with energies and forces.
+        let inputExtension = (input.data as NSString).pathExtension.lowercased()
+        if molecule != nil, ["xyz", "extxyz"].contains(inputExtension) { context.augmentedExtension = inputExtension }
         let rendered = AnalysisReport.render(result, context: context)
         let document = AnalysisDocument(
             result: result, input: InputSection(path: input.data, table: table),

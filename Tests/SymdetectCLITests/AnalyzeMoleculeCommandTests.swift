@@ -19,7 +19,6 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
         XCTAssertTrue(markdown.contains("## Molecule"), markdown)
         XCTAssertTrue(markdown.contains("Point group **C2v** (order 4)"), markdown)
         XCTAssertTrue(markdown.contains("as a group of order **2**"), markdown)
-        XCTAssertFalse(markdown.contains("symdetect augment"), "augment does not read molecular frames yet")
 
         let document = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("water.json")))
         let molecule = try XCTUnwrap(document.molecule)
@@ -34,6 +33,26 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
         XCTAssertEqual(pointGroupOps.map(\.verdict), ["exact"])
         XCTAssertEqual(document.operations.first { $0.name == "reflect(q1)" }?.kind, "coordinate")
         XCTAssertEqual(document.input.features, ["q1", "q2", "q3"])
+    }
+
+    /// The report's recommended `augment` command on molecular frames writes extended XYZ next
+    /// to the input, repeats the molecular options, and runs: the frames and their C2 images.
+    func testRecommendedAugmentCommandWritesFramesAndRuns() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: Self.example("water.extxyz"), toPath: dir.path("water.extxyz"))
+        let run = try CommandRunner.run(["analyze", "water.extxyz", "--energy-unit", "eV", "--report", "w.md", "--json", "w.json"], in: dir.url)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let document = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("w.json")))
+        let expected = "symdetect augment water.extxyz --op 'perm(2,3)·C2' --scheme naive --energy-unit eV -o water-augmented.extxyz"
+        XCTAssertEqual(document.recommendation.command, expected)
+        let markdown = try String(contentsOfFile: dir.path("w.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains(expected), markdown)
+
+        let augment = try CommandRunner.run(["augment", "water.extxyz", "--op", "perm(2,3)·C2", "--scheme", "naive",
+                                             "--energy-unit", "eV", "-o", "water-augmented.extxyz"], in: dir.url)
+        XCTAssertEqual(augment.status, 0, augment.stderr)
+        let frames = try ExtendedXYZReader.read(path: dir.path("water-augmented.extxyz"))
+        XCTAssertEqual(frames.frameCount, 600)
     }
 
     /// The same frames as a CSV of Cartesian coordinates with --molecule give the same molecule

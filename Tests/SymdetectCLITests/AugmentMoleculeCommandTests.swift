@@ -9,6 +9,37 @@ final class AugmentMoleculeCommandTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static func example(_ name: String) -> String { repository.appendingPathComponent("examples/\(name)").path }
 
+    /// `--op C∞` on the CO₂ frames names the continuous family of rotations about the axis (as
+    /// the analysis tests it): 8 sampled members, each image a rigid rotation of its frame — every
+    /// interatomic distance and (naive scheme) the energy unchanged.
+    func testAxialRotationOfALinearMoleculeSamplesRigidRotations() throws {
+        let dir = try TemporaryDirectory()
+        let run = try CommandRunner.run(["augment", Self.example("co2.extxyz"), "--op", "C∞", "--provenance", "-o", "aug.extxyz"], in: dir.url)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let original = try ExtendedXYZReader.read(path: Self.example("co2.extxyz"))
+        let frames = try ExtendedXYZReader.read(path: dir.path("aug.extxyz"))
+        let n = original.frameCount
+        XCTAssertEqual(frames.frameCount, 9 * n)
+        func distances(_ x: [Double], frame f: Int) -> [Double] {
+            var out: [Double] = []
+            for i in 0..<3 { for j in (i + 1)..<3 {
+                let d = (0..<3).map { x[9 * f + 3 * i + $0] - x[9 * f + 3 * j + $0] }
+                out.append(d.map { $0 * $0 }.reduce(0, +).squareRoot())
+            } }
+            return out
+        }
+        var worst = 0.0
+        for image in n..<(9 * n) {
+            let source = image % n
+            XCTAssertEqual(frames.energies[image], original.energies[source])
+            XCTAssertTrue(frames.extraInfo[image].last?.value.hasPrefix("C∞(") == true, "\(frames.extraInfo[image])")
+            for (a, b) in zip(distances(frames.positions, frame: image), distances(original.positions, frame: source)) {
+                worst = max(worst, abs(a - b))
+            }
+        }
+        XCTAssertLessThan(worst, 1e-10, "an axial rotation is rigid")
+    }
+
     /// The water frames and their C2 images: read back with every key of their source frame and
     /// the provenance key, and `analyze` on them finds C2v with C2 still exact.
     func testExtendedXYZImagesReadBackAndAnalyzeToTheSamePointGroup() throws {

@@ -104,7 +104,10 @@ public struct MolecularAugmenter: Sendable {
         let names = molecule.table.featureNames
         let group = try AugmentationGroup(operations: operations, featureNames: names, copies: copies, seed: seed)
         let structure = molecule.pointGroup.operations
-        let actions = molecule.summary.operations.map(\.actionOnModes)
+        // The summary lists the point group's operations in its order, then (linear molecules)
+        // C∞, whose sampled members are not operations of the structure's finite set: they act on
+        // q as the family's rotations and take the scheme's labels like any other element.
+        let actions = molecule.summary.operations.prefix(structure.count).map(\.actionOnModes)
         // An element acting on q as a point-group operation is that operation (the one named so
         // when there is a choice); a product of point-group operations takes the name of the
         // operation it is ("perm(2,3,4)·C3²" rather than "perm(2,4,3)·C3*perm(2,4,3)·C3").

@@ -30,6 +30,11 @@ public enum MolecularOperationLookup {
         }
         let ops = molecule.summary.operations
         let wanted = normalised(text)
+        // C∞ (linear molecules) is a continuous family, as the analysis tests it.
+        if wanted == MolecularTable.axialRotationName,
+           let family = molecule.operations.first(where: { $0.name == MolecularTable.axialRotationName && $0.isContinuous }) {
+            return family
+        }
         if let exact = ops.first(where: { normalised($0.name) == wanted }) {
             return .pointGroup(name: exact.name, matrix: exact.actionOnModes)
         }

@@ -125,7 +125,7 @@ public struct OperationSpec: Sendable, Equatable, CustomStringConvertible {
 
     /// A Schoenflies operation symbol (E, i, Cn…, Sn…, σ…, also spelled `sigma…`), optionally
     /// preceded by a permutation in cycle notation and `·` (or `*`): `C2`, `C3²`, `σv`,
-    /// `perm(2,3)·C2`, `perm(2,3,4)*C3`.
+    /// `perm(2,3)·C2`, `perm(2,3,4)*C3`, and `C∞`, the rotations about a linear molecule's axis.
     static func looksLikePointGroupName(_ s: String) -> Bool {
         var rest = Substring(s)
         if rest.hasPrefix("perm(") {
@@ -143,7 +143,10 @@ public struct OperationSpec: Sendable, Equatable, CustomStringConvertible {
         guard let first = rest.first, !rest.contains("(") else { return false }
         if rest == "E" || rest == "i" { return true }
         if rest.hasPrefix("sigma") || first == "σ" { return true }
-        if first == "C" || first == "S" { return rest.dropFirst().first?.isNumber == true }
+        if first == "C" || first == "S" {
+            let next = rest.dropFirst().first
+            return next?.isNumber == true || (first == "C" && next == "∞")
+        }
         return false
     }
 }
