@@ -73,7 +73,9 @@ final class AnalyzeCommandTests: XCTestCase {
         let recommendation = try XCTUnwrap(object["recommendation"] as? [String: Any])
         XCTAssertEqual(Set(recommendation.keys), ["operations", "scheme", "gainFactor", "crossoverN", "floor", "command", "caveats"])
         let curve = try XCTUnwrap(object["learningCurve"] as? [String: Any])
-        XCTAssertEqual(Set(curve.keys), ["prefactor", "slope", "slopeSource", "measured"])
+        XCTAssertEqual(Set(curve.keys), ["prefactor", "slope", "slopeStderr", "slopeSource", "measured", "mode", "points", "measurement"])
+        let point = try XCTUnwrap((curve["points"] as? [[String: Any]])?.first)
+        XCTAssertEqual(Set(point.keys), ["n", "baseline", "augmented", "baselineSD", "augmentedSD"])
     }
 
     func testSameInputAndOptionsGiveIdenticalBytes() throws {
