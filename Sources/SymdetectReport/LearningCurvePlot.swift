@@ -96,7 +96,10 @@ public struct LearningCurvePlot {
 
         // Legend entries (drawn below the plot, where they hide no curve or point).
         var entries: [(String, String, String)] = [(measured?.model != nil ? "baseline: fitted a·N^(−b)" : "baseline (no augmentation)", "#222222", "")]
-        if !series.isEmpty { entries.append(("measured test RMSE, mean ± sd (filled: baseline)", "#222222", "point")) }
+        if !series.isEmpty {
+            entries.append((series.count > 1 ? "measured test RMSE, mean ± sd (filled: baseline; open: augmented)" : "measured test RMSE, mean ± sd",
+                            "#222222", series.count > 1 ? "points" : "point"))
+        }
         for c in curves {
             entries.append((c.label, c.color, c.dashed ? "9,3,2,3" : ""))
         }
@@ -188,6 +191,8 @@ public struct LearningCurvePlot {
             case "none":
                 break
             case "point":
+                svg.circle(legendX + 22, y - 4, r: 3.5, style: "fill=\"#222222\"")
+            case "points":
                 svg.circle(legendX + 16, y - 4, r: 3.5, style: "fill=\"#222222\"")
                 svg.circle(legendX + 28, y - 4, r: 3.5, style: "fill=\"white\" stroke=\"#555555\" stroke-width=\"1.6\"")
             default:

@@ -46,7 +46,10 @@ extension MarkdownReport {
         if let se = fit.slopeStandardError { s += " ± \(Self.f3(se))" }
         if let rec = m.recommended, let g = rec.gainAtLargestN {
             s += "; augmenting as recommended gave a measured gain of \(g.extrapolated ? "~" : "")×\(Self.f3(g.gain)) at N = \(g.n)"
-            s += rec.isContinuous ? "" : " (at most ×\(rec.groupOrder))"
+            var notes: [String] = []
+            if g.extrapolated { notes.append("the baseline extrapolated beyond its largest measured N") }
+            if !rec.isContinuous { notes.append("|G| = \(rec.groupOrder)") }
+            if !notes.isEmpty { s += " (" + notes.joined(separator: "; ") + ")" }
         }
         if let n = result.recommendation.crossoverN { s += "; the crossover N* ≈ \(Self.count(n)) follows from this curve" }
         return s + "."
@@ -64,7 +67,9 @@ extension MarkdownReport {
         }
         if m.rowsUsed < m.rowCount { capped.append("\(m.rowsUsed) of the \(m.rowCount) rows were drawn (seeded) for it") }
         if m.testCapped { capped.append("the test set is capped at \(m.testSize) rows (\(m.uncappedTestSize) otherwise)") }
-        if !m.augmentations.isEmpty { capped.append("augmented training sets of more than \(m.maximumTrainingPoints) rows are skipped") }
+        if m.augmentations.contains(where: { $0.series.points.contains { $0.skipped != nil } }) {
+            capped.append("augmented training sets of more than \(m.maximumTrainingPoints) rows are skipped")
+        }
         if !capped.isEmpty { s += "Capped: " + capped.joined(separator: "; ") + ". " }
         if let fit = m.fit {
             s += "Fitted baseline: e(N) = \(amount(fit.prefactor))·N^(−\(Self.f3(fit.slope)))"
@@ -92,6 +97,7 @@ extension MarkdownReport {
             rows.append(row)
         }
         s += Self.table(header, rows)
+        if m.augmentations.isEmpty { return s + "\n" }
         s += "\nGain: the baseline needs gain × N samples for the augmented RMSE at N (log–log interpolation between measured sizes; ~ where extrapolated with the baseline's end slope).\n\n"
         return s
     }

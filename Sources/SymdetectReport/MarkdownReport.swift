@@ -381,8 +381,11 @@ struct MarkdownReport {
     var figuresSection: String {
         var s = "## Figures\n\n"
         let rec = result.recommendation
-        s += "![Predicted learning curves](\(figures.learningCurve))\n\n"
-        s += "Predicted learning curves (log–log): the baseline e(N) = a·N^(−b)"
+        let measured = result.measuredLearningCurve?.model != nil
+        s += measured ? "![Learning curves](\(figures.learningCurve))\n\n" : "![Predicted learning curves](\(figures.learningCurve))\n\n"
+        s += measured
+            ? "Learning curves (log–log): the measured test RMSE (points, mean ± sd over the splits; filled the baseline, open the measured augmentations), the baseline e(N) = a·N^(−b) fitted to it"
+            : "Predicted learning curves (log–log): the baseline e(N) = a·N^(−b)"
         if let g = rec.gainFactor, g > 1 {
             s += ", the recommended augmentation √((a·(\(g)N)^(−b))² + floor²)"
         }

@@ -139,7 +139,7 @@ extension MeasuredLearningCurve {
     /// analysis's centre, and the corrected schemes use the analysis's Taylor polynomial (`fit`,
     /// fitted on all rows as `augment` uses it).
     ///
-    /// Rows: with more than sizeCap + testSize rows, that many are drawn without replacement
+    /// Rows: with more than twice N_max + testSize rows, that many are drawn without replacement
     /// (seeded); the splits then work on those. Deterministic: no wall-clock budget, only caps.
     static func measure(_ table: SampleTable, plan: LearningCurvePlan, fit: FitOutcome,
                         recommendation: Recommendation, results: [OperationResult], target: Double,
@@ -164,8 +164,10 @@ extension MeasuredLearningCurve {
         let sizes = LearningCurveConfiguration.doublingSizes(available: available, maximumSize: c.maximumSize)
         guard sizes.count >= minimumSizes else { return .failure(.tooFewRows(rows: table.count, available: max(available, 0))) }
 
-        let drawn = min(table.count, sizes.last! + testSize)
-        let rows = drawn < table.count ? LearningCurve.subset(table, draw(drawn, of: table.count, seed: seed)) : table
+        // A large table is first cut to the rows the splits can use (a seeded draw): the
+        // measurement then costs the same at any size. Below twice that, all rows are kept.
+        let needed = sizes.last! + testSize
+        let rows = table.count > 2 * needed ? LearningCurve.subset(table, draw(needed, of: table.count, seed: seed)) : table
         let planned = try runs(recommendation: recommendation, results: results, target: target, featureNames: table.featureNames)
         let augmenters = try planned.map { p in
             try Augmenter(group: p.run.group, polynomial: fit.fit.polynomial, stationaryKind: fit.hessian.kind,
