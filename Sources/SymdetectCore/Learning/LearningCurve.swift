@@ -2,8 +2,11 @@ import Foundation
 
 /// What `learning-curve` measures and how.
 public struct LearningCurveConfiguration: Sendable {
-    /// `--op` strings; their group is used for augmentation.
+    /// `--op` strings; their group (with `structureOperations`) is used for augmentation.
     public var operations: [String]
+    /// Operations given as matrices rather than named, e.g. a molecule's point group acting on
+    /// its normal coordinates (`MolecularTable.operations`); added to the parsed ones.
+    public var structureOperations: [SymmetryOperation] = []
     public var schemes: [AugmentationScheme]
     /// Explicit training sizes; nil = 16, 32, 64, … up to `maximumSize` and the rows left after
     /// the test set.
@@ -97,7 +100,7 @@ public enum LearningCurve {
     public static func run(_ table: SampleTable, _ configuration: LearningCurveConfiguration, dataPath: String = "DATA.csv",
                            progress: (@Sendable (LearningCurveProgress) -> Void)? = nil) throws -> LearningCurveResult {
         let c = configuration
-        guard !c.operations.isEmpty else { throw AugmentationError.noOperations }
+        guard !c.operations.isEmpty || !c.structureOperations.isEmpty else { throw AugmentationError.noOperations }
         guard c.repeats >= 1 else { throw LearningCurveError("the number of repeats must be at least 1, got \(c.repeats)") }
         var schemes: [AugmentationScheme] = []
         for s in c.schemes where !schemes.contains(s) { schemes.append(s) }
@@ -124,6 +127,7 @@ public enum LearningCurve {
         // The operations, their group, and an early check of the schemes on the whole data.
         let fullFit = try FitPipeline.run(table, c.fit)
         let operations = try c.operations.map { try OperationParser.parse($0, names: table.featureNames, modes: fullFit.hessian.eigenvectors) }
+            + c.structureOperations
         let group = try AugmentationGroup(operations: operations, featureNames: table.featureNames, copies: c.copies)
         var warnings: [String] = []
         for s in schemes {
@@ -135,7 +139,9 @@ public enum LearningCurve {
         // Predicted floors.
         var predicted: [PredictedOperationFloors] = []
         if c.predictFloors {
-            let analysis = try Analyzer.run(table, AnalysisConfiguration(fit: c.fit, operations: try c.operations.map(OperationSpec.init(parsing:)), onlyListedOperations: true))
+            var analysisConfiguration = AnalysisConfiguration(fit: c.fit, operations: try c.operations.map(OperationSpec.init(parsing:)), onlyListedOperations: true)
+            analysisConfiguration.extraOperations = c.structureOperations
+            let analysis = try Analyzer.run(table, analysisConfiguration)
             for name in operations.map(\.name) {
                 guard let r = analysis.operations.first(where: { $0.name == name }) else { continue }
                 // An exact operation imposes no floor: its estimated floors only measure the
