@@ -255,6 +255,8 @@ public struct Wording: Sendable {
             return "\(rows) rows leave \(available) for training after the test set, fewer than the \(LearningCurveConfiguration.minimumSize << (MeasuredLearningCurve.minimumSizes - 1)) that three doubling sizes need"
         case let .slopeNotPositive(b):
             return "the measured baseline RMSE does not fall with N (fitted slope \(f3(b)))"
+        case let .trainingFailed(reason):
+            return "the kernel ridge model could not be trained (\(reason))"
         }
     }
 }

@@ -87,6 +87,8 @@ public enum LearningCurveShortfall: Error, Sendable, Equatable {
     case tooFewRows(rows: Int, available: Int)
     /// The measured baseline does not fall with N (fitted slope ≤ 0), so no power law applies.
     case slopeNotPositive(Double)
+    /// The kernel ridge model could not be trained (e.g. labels that do not vary); the reason.
+    case trainingFailed(String)
 }
 
 extension MeasuredLearningCurve {
@@ -168,13 +170,23 @@ extension MeasuredLearningCurve {
         // measurement then costs the same at any size. Below twice that, all rows are kept.
         let needed = sizes.last! + testSize
         let rows = table.count > 2 * needed ? LearningCurve.subset(table, draw(needed, of: table.count, seed: seed)) : table
-        let planned = try runs(recommendation: recommendation, results: results, target: target, featureNames: table.featureNames)
-        let augmenters = try planned.map { p in
-            try Augmenter(group: p.run.group, polynomial: fit.fit.polynomial, stationaryKind: fit.hessian.kind,
-                          hessianEigenvalues: fit.hessian.eigenvalues, scheme: p.run.scheme, force: true)
+        // A run whose scheme cannot label its group (the hessian scheme with a non-involution)
+        // is left out rather than failing the analysis.
+        var planned: [PlannedRun] = []
+        var augmenters: [Augmenter] = []
+        for p in try runs(recommendation: recommendation, results: results, target: target, featureNames: table.featureNames) {
+            guard let a = try? Augmenter(group: p.run.group, polynomial: fit.fit.polynomial, stationaryKind: fit.hessian.kind,
+                                         hessianEigenvalues: fit.hessian.eigenvalues, scheme: p.run.scheme, force: true) else { continue }
+            planned.append(p)
+            augmenters.append(a)
         }
-        let series = try LearningCurve.measure(rows, augmentations: planned.map(\.run), sizes: sizes, testSize: testSize,
+        let series: MeasuredSeries
+        do {
+            series = try LearningCurve.measure(rows, augmentations: planned.map(\.run), sizes: sizes, testSize: testSize,
                                                configuration: c, progress: progress) { _ in augmenters }
+        } catch let error as KernelRidgeError {
+            return .failure(.trainingFailed(error.description))
+        }
         let slope = series.power?.slope
         let baselineCurve = BaselineCurve(sizes: series.baseline.sizes, errors: series.baseline.points.map(\.rmseMean), slope: slope)
         let augmentations = zip(planned, series.augmented).map { p, s -> MeasuredAugmentation in
