@@ -32,7 +32,7 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertTrue(reports.contains("well-learning-curve.svg"))
         XCTAssertFalse(reports.contains { $0.hasPrefix(".") }, "no temporary files left: \(reports)")
         let markdown = try String(contentsOfFile: dir.path("reports/well.md"), encoding: .utf8)
-        XCTAssertTrue(markdown.contains("![Predicted learning curves](well-learning-curve.svg)"))
+        XCTAssertTrue(markdown.contains("![Learning curves](well-learning-curve.svg)"), "the measured curve (quick, the default)")
         XCTAssertTrue(markdown.contains("eV"))
 
         let document = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("out/well.json")))
