@@ -257,10 +257,102 @@ public struct LabelSummaryEntry: Codable, NullEncoded, Sendable, Equatable {
 public struct LearningCurveEntry: Codable, NullEncoded, Sendable, Equatable {
     public var prefactor: Double?
     public var slope: Double?
-    /// "assumed" (b = 0.5, a = the label's standard deviation), "measured" (with its file) or "given".
+    /// Standard error of the measured slope; null when not measured here (or two sizes only).
+    public var slopeStderr: Double?
+    /// "assumed" (b = 0.5, a = the label's standard deviation), "measured" (here with quick or
+    /// full, or from its file), "given", or "assumed (not measurable: …)".
     public var slopeSource: String
     /// Whether the curve was measured on these data.
     public var measured: Bool
+    /// "quick", "full" or "off".
+    public var mode: String
+    /// Mean test RMSE of the baseline and of the recommended augmentation per size (null where skipped).
+    public var points: [LearningCurvePointEntry]
+    public var measurement: LearningCurveMeasurementEntry?
+}
+
+/// One size of the measured curve.
+public struct LearningCurvePointEntry: Codable, NullEncoded, Sendable, Equatable {
+    public var n: Int
+    public var baseline: Double?
+    public var augmented: Double?
+    /// Sample standard deviations over the splits.
+    public var baselineSD: Double?
+    public var augmentedSD: Double?
+}
+
+/// How the curve was measured and every augmented series.
+public struct LearningCurveMeasurementEntry: Codable, NullEncoded, Sendable, Equatable {
+    public var rows: Int
+    public var rowsUsed: Int
+    public var testSize: Int
+    public var repeats: Int
+    public var seed: UInt64
+    public var sizes: [Int]
+    /// The largest N the mode allows.
+    public var sizeCap: Int
+    public var sizeCapped: Bool
+    public var testSizeCapped: Bool
+    public var maximumTrainingPoints: Int
+    public var augmentations: [MeasuredAugmentationEntry]
+}
+
+public struct MeasuredAugmentationEntry: Codable, NullEncoded, Sendable, Equatable {
+    /// "recommendation" or "nearTarget" (an approximate operation with a floor near the target error).
+    public var role: String
+    public var operations: [String]
+    public var scheme: String
+    public var groupOrder: Int
+    public var floor: Double?
+    public var points: [MeasuredPointEntry]
+    /// Measured gain (baseline samples needed for the same RMSE, over N) at the largest measured N.
+    public var gainAtLargestN: Double?
+    public var gainExtrapolated: Bool?
+}
+
+public struct MeasuredPointEntry: Codable, NullEncoded, Sendable, Equatable {
+    public var n: Int
+    public var rmse: Double?
+    public var rmseSD: Double?
+}
+
+extension LearningCurveEntry {
+    init(_ result: AnalysisResult, source: String) {
+        prefactor = finiteOrNil(result.learningCurve.prefactor)
+        slope = finiteOrNil(result.learningCurve.slope)
+        let configuration = result.configuration
+        switch configuration.learningCurvePlan {
+        case .off: mode = "off"
+        case .quick: mode = "quick"
+        case .full: mode = "full"
+        }
+        points = []
+        measurement = nil
+        slopeSource = source
+        measured = configuration.learningCurveSource == .measured
+        if let m = result.measuredLearningCurve {
+            let rec = m.recommended
+            points = m.baseline.points.enumerated().map { k, p in
+                let a = rec?.series.points[k]
+                return LearningCurvePointEntry(n: p.n, baseline: p.rmseMean.flatMap(finiteOrNil), augmented: a?.rmseMean.flatMap(finiteOrNil),
+                                               baselineSD: p.rmseSD.flatMap(finiteOrNil), augmentedSD: a?.rmseSD.flatMap(finiteOrNil))
+            }
+            measurement = LearningCurveMeasurementEntry(
+                rows: m.rowCount, rowsUsed: m.rowsUsed, testSize: m.testSize, repeats: m.repeats, seed: m.seed, sizes: m.sizes,
+                sizeCap: m.sizeCap, sizeCapped: m.sizeCapped, testSizeCapped: m.testCapped, maximumTrainingPoints: m.maximumTrainingPoints,
+                augmentations: m.augmentations.map { a in
+                    MeasuredAugmentationEntry(
+                        role: a.role == .recommendation ? "recommendation" : "nearTarget", operations: a.operations,
+                        scheme: a.scheme.rawValue, groupOrder: a.groupOrder, floor: finiteOrNil(a.floor),
+                        points: a.series.points.map { MeasuredPointEntry(n: $0.n, rmse: $0.rmseMean.flatMap(finiteOrNil), rmseSD: $0.rmseSD.flatMap(finiteOrNil)) },
+                        gainAtLargestN: a.gainAtLargestN.flatMap { finiteOrNil($0.gain) }, gainExtrapolated: a.gainAtLargestN?.extrapolated)
+                })
+            if m.model != nil {
+                measured = true
+                slopeStderr = m.fit?.slopeStandardError.flatMap(finiteOrNil)
+            }
+        }
+    }
 }
 
 /// `recommendation`: what to augment with, how, what it gains and up to where.
@@ -381,15 +473,7 @@ public struct AnalysisDocument: Codable, NullEncoded, Sendable, Equatable {
         planeRotations = result.planeRotations.map {
             PlaneRotationEntry(plane: "\($0.axes.0),\($0.axes.1)", symmetry: Wording.rotation($0.symmetry))
         }
-        let source: String
-        switch configuration.learningCurveSource {
-        case .assumed: source = "assumed"
-        case .measured: source = "measured" + (context.learningCurvePath.map { " (\($0))" } ?? "")
-        case .givenSlope: source = "given"
-        }
-        learningCurve = LearningCurveEntry(prefactor: finiteOrNil(result.learningCurve.prefactor),
-                                           slope: finiteOrNil(result.learningCurve.slope),
-                                           slopeSource: source, measured: configuration.learningCurveSource == .measured)
+        learningCurve = LearningCurveEntry(result, source: Wording.learningCurveSourceCode(result, file: context.learningCurvePath))
         recommendation = RecommendationEntry(result.recommendation, command: context.augmentCommand(result.recommendation), wording: wording)
         warnings = result.warnings.map { Wording.warning($0, labelName: result.labelName) }
         molecule = result.molecule.map(MoleculeEntry.init)

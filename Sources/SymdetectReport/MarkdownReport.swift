@@ -118,6 +118,7 @@ struct MarkdownReport {
         if !result.warnings.isEmpty { out.removeLast(2); out += "\n" }
         out += moleculeSection
         out += recommendationSection
+        out += learningCurveSection
         out += operationsSection
         out += fitSection
         out += figuresSection
@@ -179,6 +180,7 @@ struct MarkdownReport {
         } else {
             s += "The recommendation is to augment with the exact operations only."
         }
+        s += " " + learningCurveSentence
         return s
     }
 
@@ -200,13 +202,20 @@ struct MarkdownReport {
             }()
             rows.append(["scheme", "\(Self.code(rec.scheme.rawValue)): \(schemeWords)"])
             if let g = rec.gainFactor {
-                rows.append(["expected gain", "up to ×\(g) data efficiency: the augmented set acts like up to \(g) times as many samples (the order of the group the operations generate); less where the label varies across a mirror plane of the group, where the image of a sample falls next to it (`symdetect learning-curve` measures the gain)"])
+                var gain = "up to ×\(g) data efficiency: the augmented set acts like up to \(g) times as many samples (the order of the group the operations generate); less where the label varies across a mirror plane of the group, where the image of a sample falls next to it"
+                if let measured = result.measuredLearningCurve?.recommended?.gainAtLargestN {
+                    gain += "; measured: \(measured.extrapolated ? "~" : "")×\(Self.f3(measured.gain)) at N = \(measured.n) (see Learning curve)"
+                } else {
+                    gain += " (`symdetect learning-curve` measures the gain)"
+                }
+                rows.append(["expected gain", gain])
             } else {
                 rows.append(["expected gain", "continuous group: more augmented samples keep helping, with no fixed factor"])
             }
             rows.append(["predicted RMSE floor", rec.floor > 0 ? amount(rec.floor) : "none (exact operations only)"])
             if let n = rec.crossoverN {
-                rows.append(["crossover N*", "≈ \(Self.count(n)) samples: augmentation helps below, hurts above"])
+                let from = " (from the \(curveOrigin))"
+                rows.append(["crossover N*", "≈ \(Self.count(n)) samples: augmentation helps below, hurts above" + from])
             } else {
                 rows.append(["crossover N*", rec.floor > 0 ? "not defined" : "none: exact augmentation never hurts"])
             }
@@ -379,8 +388,11 @@ struct MarkdownReport {
     var figuresSection: String {
         var s = "## Figures\n\n"
         let rec = result.recommendation
-        s += "![Predicted learning curves](\(figures.learningCurve))\n\n"
-        s += "Predicted learning curves (log–log): the baseline e(N) = a·N^(−b)"
+        let measured = result.measuredLearningCurve?.model != nil
+        s += measured ? "![Learning curves](\(figures.learningCurve))\n\n" : "![Predicted learning curves](\(figures.learningCurve))\n\n"
+        s += measured
+            ? "Learning curves (log–log): the measured test RMSE (points, mean ± sd over the splits; filled the baseline, open the measured augmentations), the baseline e(N) = a·N^(−b) fitted to it"
+            : "Predicted learning curves (log–log): the baseline e(N) = a·N^(−b)"
         if let g = rec.gainFactor, g > 1 {
             s += ", the recommended augmentation √((a·(\(g)N)^(−b))² + floor²)"
         }
@@ -435,14 +447,18 @@ struct MarkdownReport {
         rows.append(["target error", configuration.targetError != nil ? amount(result.targetError) + " (--target-error)"
                         : amount(result.targetError) + " (default: 1% of the label's standard deviation, \(amount(result.labels.standardDeviation)))"])
         let a = result.learningCurve
-        let aSource = configuration.prefactor == nil ? "the label's standard deviation" : "given"
-        let bSource: String
-        switch configuration.learningCurveSource {
-        case .assumed: bSource = "assumed, not measured"
-        case .measured: bSource = "measured" + (context.learningCurvePath.map { " (\($0))" } ?? "")
-        case .givenSlope: bSource = "--slope"
+        if result.measuredLearningCurve?.model != nil {
+            rows.append(["learning curve", "--learning-curve \(modeWord): a = \(amount(a.prefactor)), b = \(Self.f3(a.slope)) (measured on these data, seed \(configuration.learningCurveSeed))"])
+        } else {
+            let aSource = configuration.prefactor == nil ? "the label's standard deviation" : "given"
+            let bSource: String
+            switch configuration.learningCurveSource {
+            case .assumed: bSource = "assumed, not measured"
+            case .measured: bSource = "measured" + (context.learningCurvePath.map { " (\($0))" } ?? "")
+            case .givenSlope: bSource = "--slope"
+            }
+            rows.append(["learning curve", "--learning-curve \(modeWord): a = \(amount(a.prefactor)) (\(aSource)), b = \(Self.f3(a.slope)) (\(bSource))"])
         }
-        rows.append(["learning curve", "a = \(amount(a.prefactor)) (\(aSource)), b = \(Self.f3(a.slope)) (\(bSource))"])
         let listed = configuration.operations.map { Self.code($0.text) }
         if configuration.onlyListedOperations {
             rows.append(["operations", "only \(Self.list(listed)) (--only-ops)"])

@@ -227,6 +227,38 @@ public struct Wording: Sendable {
         case let .testing(op, k, n): return "testing \(op) (\(k)/\(n))"
         case .closingGroup: return "closing the group"
         case .recommending: return "recommending"
+        case let .measuringLearningCurve(done, total):
+            return total == 0 ? "measuring the learning curve" : "measuring the learning curve: \(done)/\(total) models trained"
+        }
+    }
+
+    /// Where the analysis's learning curve came from, for the JSON's `slopeSource`.
+    public static func learningCurveSourceCode(_ result: AnalysisResult, file: String?) -> String {
+        if result.measuredLearningCurve?.model != nil {
+            switch result.configuration.learningCurvePlan {
+            case .full: return "measured (full)"
+            default: return "measured (quick)"
+            }
+        }
+        let fallback: String
+        switch result.configuration.learningCurveSource {
+        case .assumed: fallback = "assumed"
+        case .measured: fallback = "measured" + (file.map { " (\($0))" } ?? "")
+        case .givenSlope: fallback = "given"
+        }
+        guard let shortfall = result.learningCurveShortfall else { return fallback }
+        return fallback + " (not measurable: " + learningCurveShortfall(shortfall) + ")"
+    }
+
+    /// Why a requested measurement could not set the curve.
+    public static func learningCurveShortfall(_ s: LearningCurveShortfall) -> String {
+        switch s {
+        case let .tooFewRows(rows, available):
+            return "\(rows) rows leave \(available) for training after the test set, fewer than the \(LearningCurveConfiguration.minimumSize << (MeasuredLearningCurve.minimumSizes - 1)) that three doubling sizes need"
+        case let .slopeNotPositive(b):
+            return "the measured baseline RMSE does not fall with N (fitted slope \(f3(b)))"
+        case let .trainingFailed(reason):
+            return "the kernel ridge model could not be trained (\(reason))"
         }
     }
 }

@@ -101,7 +101,7 @@ struct AnalyzeCommand: ParsableCommand {
         try analysis.operationOptions.check(names: table.featureNames)
         let configuration = try analysisConfiguration()
 
-        let status = ProgressLine("analyzing")
+        let status = ProgressLine("analyzing", enabled: !analysis.quiet && ProgressLine.stderrIsTerminal)
         var result: AnalysisResult!
         do {
             try CommandFailure.inFile(input.data) {
@@ -126,7 +126,7 @@ struct AnalyzeCommand: ParsableCommand {
         var context = ReportContext(
             inputPath: input.data, inputSHA256: digest, toolVersion: Symdetect.configuration.version,
             units: analysis.trimmedUnits ?? molecule?.summary.energyUnit.rawValue, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand,
-            augmentOptions: moleculeOptions.arguments + passthroughArguments, learningCurvePath: analysis.slope == nil ? analysis.learningCurve : nil)
+            augmentOptions: moleculeOptions.arguments + passthroughArguments, learningCurvePath: analysis.slope == nil ? analysis.learningCurveFile : nil)
         // Frames in, frames out: augment writes geometries with energies and forces.
         let inputExtension = (input.data as NSString).pathExtension.lowercased()
         if molecule != nil, ["xyz", "extxyz"].contains(inputExtension) { context.augmentedExtension = inputExtension }
@@ -168,7 +168,11 @@ struct AnalyzeCommand: ParsableCommand {
         if let alpha = analysis.alpha { c.alpha = alpha }
         c.targetError = analysis.targetError
         c.exactTolerance = analysis.exactTolerance
-        if let path = analysis.learningCurve {
+        switch analysis.learningCurveChoice {
+        case .quick: c.learningCurvePlan = .quick
+        case .full: c.learningCurvePlan = .full(maximumSize: analysis.maxN ?? LearningCurveConfiguration.defaultMaximumSize)
+        case .off: break
+        case .file(let path):
             let measured = try LearningCurveResult.load(path: path)
             c.slope = measured.slope
             c.prefactor = measured.prefactor

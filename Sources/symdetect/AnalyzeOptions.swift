@@ -34,14 +34,43 @@ struct AnalyzeOptions: ParsableArguments {
     var exactTolerance: Double?
 
     @Option(help: ArgumentHelp(
-        "Learning-curve exponent b in e(N) ≈ a·N^(-b), used for the predicted gain and crossover (default 0.5).",
+        "Learning-curve exponent b in e(N) ≈ a·N^(-b) for the predicted gain and crossover, instead of measuring it (implies --learning-curve off; the assumed default there is 0.5).",
         valueName: "B"))
     var slope: Double?
 
     @Option(name: .customLong("learning-curve"), help: ArgumentHelp(
-        "A JSON file written by `symdetect learning-curve --json`: its measured slope b and prefactor a replace the defaults (an explicit --slope still wins).",
-        valueName: "FILE.json"))
+        "Where the learning curve behind the gain and crossover comes from: quick (default; kernel ridge regression on nested subsets up to N = \(MeasuredLearningCurve.quickMaximumSize), about 20 s at most on two cores whatever the data's size), full (up to --max-n), off (assumed: b = 0.5, a = the label's standard deviation), or a JSON file written by `symdetect learning-curve --json` (its a and b; an explicit --slope still wins).",
+        valueName: "quick|full|off|FILE.json"))
     var learningCurve: String?
+
+    @Option(name: .customLong("max-n"), help: ArgumentHelp(
+        "With --learning-curve full: the largest training size of the doubling grid 16, 32, 64, … (default \(LearningCurveConfiguration.defaultMaximumSize), and at most the rows left after the test set).",
+        valueName: "n"))
+    var maxN: Int?
+
+    @Flag(help: "Show no progress line on stderr.")
+    var quiet = false
+
+    /// `--learning-curve` as given: a plan, or a file to read a and b from.
+    enum LearningCurveChoice: Equatable {
+        case quick, full, off
+        case file(String)
+    }
+
+    var learningCurveFile: String? {
+        if case .file(let path) = learningCurveChoice { return path }
+        return nil
+    }
+
+    var learningCurveChoice: LearningCurveChoice {
+        switch learningCurve {
+        case nil: return slope == nil ? .quick : .off
+        case "quick": return .quick
+        case "full": return .full
+        case "off": return .off
+        case let path?: return .file(path)
+        }
+    }
 
     @Option(help: ArgumentHelp(
         "Units of the label, shown next to floors and errors in the report (e.g. cm^-1, hartree).",
@@ -65,6 +94,18 @@ struct AnalyzeOptions: ParsableArguments {
         }
         if let slope, !(slope > 0 && slope.isFinite) {
             throw ValidationError("--slope must be a positive number (the exponent b of e(N) ≈ a·N^(-b)), got \(slope)")
+        }
+        if let learningCurve, learningCurve.isEmpty {
+            throw ValidationError("--learning-curve needs quick, full, off or a JSON file")
+        }
+        if slope != nil, let learningCurve, learningCurve == "quick" || learningCurve == "full" {
+            throw ValidationError("--slope gives the curve and --learning-curve \(learningCurve) measures it: give one of them")
+        }
+        if let maxN {
+            if learningCurveChoice != .full { throw ValidationError("--max-n applies to --learning-curve full") }
+            if maxN < LearningCurveConfiguration.minimumSize {
+                throw ValidationError("--max-n must be at least \(LearningCurveConfiguration.minimumSize), got \(maxN)")
+            }
         }
         if let units, units.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--units is empty: expected a unit such as cm^-1")
@@ -108,6 +149,7 @@ struct AnalyzeOptions: ParsableArguments {
         if let exactTolerance { out += ["--exact-tolerance", "\(exactTolerance)"] }
         if let slope { out += ["--slope", "\(slope)"] }
         if let learningCurve { out += ["--learning-curve", learningCurve] }
+        if let maxN { out += ["--max-n", "\(maxN)"] }
         if let units = trimmedUnits { out += ["--units", units] }
         if let rule = failRule { out += ["--fail-on", rule.rawValue] }
         return out

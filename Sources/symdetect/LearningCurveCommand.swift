@@ -28,6 +28,11 @@ struct LearningCurveCommand: ParsableCommand {
             (schemaVersion 1; `analyze --learning-curve` reads its fitted a and b), --svg a \
             log–log plot. Both are written atomically.
 
+            Molecular input (an .xyz/.extxyz file, or a CSV with --molecule O,H,H) is learned in \
+            the dimensionless normal coordinates q1 … q(3N−6) of `symdetect analyze`; \
+            --point-group augments with the point group of the equilibrium structure acting on \
+            them, and --op 'reflect(q1)' with a mode reflection.
+
             The operations act about the centre of the Taylor model (--center; default: its \
             stationary point). Labels without a minimum, such as densities, need --center \
             origin or explicit coordinates. Runs can take minutes: the cost grows with the cube \
@@ -40,8 +45,14 @@ struct LearningCurveCommand: ParsableCommand {
     @OptionGroup(title: "Input")
     var input: InputOptions
 
+    @OptionGroup(title: "Molecules")
+    var moleculeOptions: MoleculeOptions
+
     @OptionGroup(title: "Taylor model (centre and corrections)")
     var model: FitOptions
+
+    @Flag(name: .customLong("point-group"), help: "Molecular input: augment with the point group of the equilibrium structure acting on the normal coordinates (with any --op).")
+    var pointGroup = false
 
     @OptionGroup(title: "Operations to augment with")
     var operationOptions: OperationOptions
@@ -93,7 +104,9 @@ struct LearningCurveCommand: ParsableCommand {
     var svg: String?
 
     func validate() throws {
-        if operations.isEmpty { throw ValidationError("learning-curve needs at least one --op (e.g. --op 'reflect(x)')") }
+        if operations.isEmpty && !pointGroup {
+            throw ValidationError("learning-curve needs at least one --op (e.g. --op 'reflect(x)'), or --point-group with molecular input")
+        }
         _ = try parsedSchemes()
         if sizes != nil && maxN != nil { throw ValidationError("give either --sizes or --max-n, not both") }
         if let sizes { _ = try Self.parseSizes(sizes) }
@@ -130,12 +143,25 @@ struct LearningCurveCommand: ParsableCommand {
     }
 
     func run() throws {
-        let table = try input.readTable()
+        let molecular = moleculeOptions.isMolecular(input)
+        if !molecular, pointGroup {
+            throw CommandFailure("--point-group applies to molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
+        }
+        if !molecular, let unused = moleculeOptions.givenMolecularOnly.first {
+            throw CommandFailure("\(unused) applies to molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
+        }
+        // Molecular input: the table in dimensionless normal coordinates q1 … (SPEC §2b), with the
+        // point group acting on them; the order is capped as the molecular analysis caps it.
+        let molecule = molecular ? try moleculeOptions.readMolecule(input) : nil
+        let table = try molecule?.table ?? input.readTable()
         try operationOptions.check(names: table.featureNames)
+        var fit = model.configuration
+        if let molecule, case let .fixed(k) = fit.order, k > molecule.summary.fitOrder { fit.order = .fixed(molecule.summary.fitOrder) }
         var configuration = LearningCurveConfiguration(
             operations: operationOptions.texts, schemes: try parsedSchemes(), sizes: try sizes.map(Self.parseSizes),
-            repeats: repeats, testSize: testSize, seed: seed, fit: model.configuration, copies: copies, force: force,
+            repeats: repeats, testSize: testSize, seed: seed, fit: fit, copies: copies, force: force,
             maximumTrainingPoints: maxTrainingPoints)
+        if pointGroup, let molecule { configuration.structureOperations = molecule.operations }
         if let maxN { configuration.maximumSize = maxN }
         configuration.grid.maximumPoints = cvPoints
 

@@ -32,7 +32,7 @@ final class AnalyzeCommandTests: XCTestCase {
         XCTAssertTrue(reports.contains("well-learning-curve.svg"))
         XCTAssertFalse(reports.contains { $0.hasPrefix(".") }, "no temporary files left: \(reports)")
         let markdown = try String(contentsOfFile: dir.path("reports/well.md"), encoding: .utf8)
-        XCTAssertTrue(markdown.contains("![Predicted learning curves](well-learning-curve.svg)"))
+        XCTAssertTrue(markdown.contains("![Learning curves](well-learning-curve.svg)"), "the measured curve (quick, the default)")
         XCTAssertTrue(markdown.contains("eV"))
 
         let document = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("out/well.json")))
@@ -73,7 +73,9 @@ final class AnalyzeCommandTests: XCTestCase {
         let recommendation = try XCTUnwrap(object["recommendation"] as? [String: Any])
         XCTAssertEqual(Set(recommendation.keys), ["operations", "scheme", "gainFactor", "crossoverN", "floor", "command", "caveats"])
         let curve = try XCTUnwrap(object["learningCurve"] as? [String: Any])
-        XCTAssertEqual(Set(curve.keys), ["prefactor", "slope", "slopeSource", "measured"])
+        XCTAssertEqual(Set(curve.keys), ["prefactor", "slope", "slopeStderr", "slopeSource", "measured", "mode", "points", "measurement"])
+        let point = try XCTUnwrap((curve["points"] as? [[String: Any]])?.first)
+        XCTAssertEqual(Set(point.keys), ["n", "baseline", "augmented", "baselineSD", "augmentedSD"])
     }
 
     func testSameInputAndOptionsGiveIdenticalBytes() throws {

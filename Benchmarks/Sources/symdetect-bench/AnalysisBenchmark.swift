@@ -48,6 +48,7 @@ func runAnalyzeBenchmark(_ arguments: BenchmarkArguments) throws {
         case .testing: message = "testing operations"
         case .closingGroup: message = "group"
         case .recommending: message = "recommendation"
+        case .measuringLearningCurve: message = "learning curve"
         }
         if message == stage { return }
         let now = monotonicSeconds()
@@ -83,4 +84,27 @@ func runMolecularFitBenchmark(_ arguments: BenchmarkArguments) throws {
     let fit = try TaylorFitter.fit(table, center: [Double](repeating: 0, count: d), order: 4)
     let elapsed = monotonicSeconds() - start
     print("fit-molecular: \(rows) rows x \(d) coordinates, order 4, \(fit.parameterCount) monomials: \(String(format: "%.2f", elapsed)) s (rmse \(fit.rmse), condition \(String(format: "%.3g", fit.conditionNumber)))")
+}
+
+/// `analyze-learning-curve`: the whole analysis with `--learning-curve off` and `quick` on the
+/// synthetic well at each size; prints both wall times and what quick adds (SPEC §2.8: at most
+/// about 20 s on two cores at any size).
+func runAnalyzeLearningCurveBenchmark(_ arguments: BenchmarkArguments) throws {
+    let sizes = arguments.integers("sizes", default: [1000, 100_000, 1_000_000])
+    print("rows        off (s)   quick (s)   quick − off (s)   measured b ± se        N")
+    for rows in sizes {
+        let table = syntheticWell(rows: rows)
+        var configuration = AnalysisConfiguration()
+        let t0 = monotonicSeconds()
+        _ = try Analyzer.run(table, configuration)
+        let off = monotonicSeconds() - t0
+        configuration.learningCurvePlan = .quick
+        let t1 = monotonicSeconds()
+        let result = try Analyzer.run(table, configuration)
+        let quick = monotonicSeconds() - t1
+        let m = result.measuredLearningCurve
+        let slope = m?.fit.map { String(format: "%.3f ± %.3f", $0.slope, $0.slopeStandardError ?? .nan) } ?? "-"
+        let range = m.map { "\($0.sizes.first!)…\($0.sizes.last!)" } ?? "-"
+        print(String(format: "%-10d  %7.2f   %9.2f   %15.2f   %@   %@", rows, off, quick, quick - off, slope, range))
+    }
 }

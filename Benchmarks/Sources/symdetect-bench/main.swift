@@ -35,6 +35,10 @@ let usage = """
                                     10000 equations), weight estimated
       analyze [--rows N]            the whole analysis, default operations, N rows x 3
                                     coordinates (default 100000), with the time of each stage
+      analyze-learning-curve [--sizes 1000,100000,1000000]
+                                    the whole analysis with --learning-curve off and quick on
+                                    the synthetic well of each size: both wall times and what
+                                    quick adds (at most about 20 s on two cores)
       side-by-side [--sizes 100000,1000000] [--pairs 5] [--symdetect PATH] [--peer PATH] [--dir D]
                                     writes the synthetic well (seed 42) as CSV for each size, then
                                     times `symdetect analyze` and the numpy peer
@@ -65,6 +69,8 @@ do {
         try runSideBySideBenchmark(arguments)
     case "analyze":
         try runAnalyzeBenchmark(arguments)
+    case "analyze-learning-curve":
+        try runAnalyzeLearningCurveBenchmark(arguments)
     case "learning-curve":
         try runLearningCurveBenchmark(Array(CommandLine.arguments.dropFirst(2)))
     case "-h", "--help", "help":

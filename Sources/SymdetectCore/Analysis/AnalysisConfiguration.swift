@@ -31,6 +31,11 @@ public struct AnalysisConfiguration: Sendable {
     public var learningCurveSource: LearningCurveSource
     /// Learning-curve prefactor a; nil = the label's standard deviation (e(1) ≈ sd(y)).
     public var prefactor: Double?
+    /// Whether the curve is measured on the data (SPEC §2.8). The library's default is `.off`
+    /// (the assumed curve); the command line's is `.quick`.
+    public var learningCurvePlan: LearningCurvePlan = .off
+    /// Seed of the measured curve's row draw and splits.
+    public var learningCurveSeed: UInt64 = MeasuredLearningCurve.defaultSeed
 
     /// The default target error as a fraction of the label's standard deviation (SPEC §2.6).
     public static let defaultTargetFraction = 0.01

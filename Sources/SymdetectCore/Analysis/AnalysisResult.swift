@@ -225,7 +225,13 @@ public struct AnalysisResult: Sendable {
     /// Half a unit in the last written digit of the labels (label units), the resolution below
     /// which no breaking can be told from rounding; nil when it could not be determined.
     public let labelResolution: Double?
+    /// The curve behind the gains and crossovers: the measured one where it was measured and
+    /// falls with N, else the configuration's (assumed, given or read from a file).
     public let learningCurve: LearningCurveModel
+    /// The curve measured on the data (`learningCurvePlan` quick or full); nil when off or not measurable.
+    public let measuredLearningCurve: MeasuredLearningCurve?
+    /// Why a requested measurement could not set the curve.
+    public let learningCurveShortfall: LearningCurveShortfall?
     public let recommendation: Recommendation
     public internal(set) var warnings: [AnalysisWarning]
     /// The molecule, when the table came from molecular frames (`Analyzer.run(_:_:)` on a

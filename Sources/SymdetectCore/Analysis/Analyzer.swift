@@ -7,6 +7,8 @@ public enum AnalysisProgress: Sendable, Equatable {
     case testing(operation: String, index: Int, of: Int)
     case closingGroup
     case recommending
+    /// Measuring the learning curve: `done` of `total` kernel-ridge models trained.
+    case measuringLearningCurve(done: Int, total: Int)
 }
 
 /// The pipeline of SPEC §2: table + configuration → AnalysisResult, as a short sequence of
@@ -57,14 +59,40 @@ public enum Analyzer {
         let modeRound = try Candidates.modeRound(table, configuration: configuration, outcome: outcome, tested: coordinateOps,
                                                  exactGroup: firstGroup.isTruncated ? [] : firstGroup.elements)
         let modeEvidence = OperationEvidence.gather(modeRound.operations, inputs, progress: report)
-        let results = rule.decideAll(coordinateEvidence + modeEvidence)
+        let evidence = coordinateEvidence + modeEvidence
+        var results = rule.decideAll(evidence)
 
         // 7. The exact group; 9. the recommendation.
         report(.closingGroup)
         let group = ExactGroup.summary(results, dimension: table.dimension)
         report(.recommending)
-        let recommendation = RecommendationRule.recommend(results, group: group, curve: curve, convex: rule.convex,
+        var recommendation = RecommendationRule.recommend(results, group: group, curve: curve, convex: rule.convex,
                                                           dimension: table.dimension)
+
+        // 8. The learning curve measured with the recommended operations (which the steps above
+        // chose; the curve changes no verdict and no choice), then the crossovers from it.
+        var measured: MeasuredLearningCurve?
+        var shortfall: LearningCurveShortfall?
+        var usedCurve = curve
+        if configuration.learningCurvePlan != .off {
+            report(.measuringLearningCurve(done: 0, total: 0))
+            let outcome = try MeasuredLearningCurve.measure(
+                table, plan: configuration.learningCurvePlan, fit: outcome, recommendation: recommendation, results: results,
+                target: target, seed: configuration.learningCurveSeed) { p in report(.measuringLearningCurve(done: p.done, total: p.total)) }
+            switch outcome {
+            case .failure(let reason): shortfall = reason
+            case .success(let m):
+                measured = m
+                if let model = m.model {
+                    usedCurve = model
+                    results = rule.with(learningCurve: model).decideAll(evidence)
+                    recommendation = RecommendationRule.recommend(results, group: group, curve: model, convex: rule.convex,
+                                                                  dimension: table.dimension)
+                } else {
+                    shortfall = .slopeNotPositive(m.fit?.slope ?? 0)
+                }
+            }
+        }
         var warnings = outcome.warnings.map(AnalysisWarning.fit)
         if scale.transform == .log { warnings.append(.logTransform(ratio: labels.maximum / labels.minimum)) }
         return AnalysisResult(
@@ -73,7 +101,8 @@ public enum Analyzer {
             operations: results, coincidentOperations: modeRound.coincident, symmetryAdaptedModes: modeRound.modes,
             group: group, planeRotations: ExactGroup.planeRotations(results, names: table.featureNames),
             targetError: target, exactTolerance: tolerance, labelResolution: resolution,
-            learningCurve: curve, recommendation: recommendation, warnings: warnings)
+            learningCurve: usedCurve, measuredLearningCurve: measured, learningCurveShortfall: shortfall,
+            recommendation: recommendation, warnings: warnings)
     }
 }
 

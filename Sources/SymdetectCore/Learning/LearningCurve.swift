@@ -2,8 +2,11 @@ import Foundation
 
 /// What `learning-curve` measures and how.
 public struct LearningCurveConfiguration: Sendable {
-    /// `--op` strings; their group is used for augmentation.
+    /// `--op` strings; their group (with `structureOperations`) is used for augmentation.
     public var operations: [String]
+    /// Operations given as matrices rather than named, e.g. a molecule's point group acting on
+    /// its normal coordinates (`MolecularTable.operations`); added to the parsed ones.
+    public var structureOperations: [SymmetryOperation] = []
     public var schemes: [AugmentationScheme]
     /// Explicit training sizes; nil = 16, 32, 64, … up to `maximumSize` and the rows left after
     /// the test set.
@@ -97,7 +100,7 @@ public enum LearningCurve {
     public static func run(_ table: SampleTable, _ configuration: LearningCurveConfiguration, dataPath: String = "DATA.csv",
                            progress: (@Sendable (LearningCurveProgress) -> Void)? = nil) throws -> LearningCurveResult {
         let c = configuration
-        guard !c.operations.isEmpty else { throw AugmentationError.noOperations }
+        guard !c.operations.isEmpty || !c.structureOperations.isEmpty else { throw AugmentationError.noOperations }
         guard c.repeats >= 1 else { throw LearningCurveError("the number of repeats must be at least 1, got \(c.repeats)") }
         var schemes: [AugmentationScheme] = []
         for s in c.schemes where !schemes.contains(s) { schemes.append(s) }
@@ -124,6 +127,7 @@ public enum LearningCurve {
         // The operations, their group, and an early check of the schemes on the whole data.
         let fullFit = try FitPipeline.run(table, c.fit)
         let operations = try c.operations.map { try OperationParser.parse($0, names: table.featureNames, modes: fullFit.hessian.eigenvectors) }
+            + c.structureOperations
         let group = try AugmentationGroup(operations: operations, featureNames: table.featureNames, copies: c.copies)
         var warnings: [String] = []
         for s in schemes {
@@ -135,7 +139,9 @@ public enum LearningCurve {
         // Predicted floors.
         var predicted: [PredictedOperationFloors] = []
         if c.predictFloors {
-            let analysis = try Analyzer.run(table, AnalysisConfiguration(fit: c.fit, operations: try c.operations.map(OperationSpec.init(parsing:)), onlyListedOperations: true))
+            var analysisConfiguration = AnalysisConfiguration(fit: c.fit, operations: try c.operations.map(OperationSpec.init(parsing:)), onlyListedOperations: true)
+            analysisConfiguration.extraOperations = c.structureOperations
+            let analysis = try Analyzer.run(table, analysisConfiguration)
             for name in operations.map(\.name) {
                 guard let r = analysis.operations.first(where: { $0.name == name }) else { continue }
                 // An exact operation imposes no floor: its estimated floors only measure the
@@ -146,52 +152,19 @@ public enum LearningCurve {
         }
 
         // The measurements, one task per split.
-        let runs = schemes.count + 1
-        let total = c.repeats * sizes.count * runs
-        let box = ResultsBox(repeats: c.repeats, total: total, progress: progress)
-        let body: (Int) -> Void = { r in
-            do {
-                let outcome = try measureSplit(r, table: table, configuration: c, schemes: schemes, sizes: sizes,
-                                               testSize: testSize, group: group, box: box)
-                box.store(r, .success(outcome))
-            } catch {
-                box.store(r, .failure(error))
+        let measured = try measure(table, augmentations: schemes.map { AugmentationRun(group: group, scheme: $0, name: $0.rawValue) },
+                                   sizes: sizes, testSize: testSize, configuration: c, progress: progress) { pool in
+            // The Taylor model of each split is fitted on its pool (never the test rows);
+            // convexity was checked on the whole dataset, a split's refit may wobble.
+            let fit = try FitPipeline.run(pool, c.fit)
+            return try schemes.map {
+                try Augmenter(group: group, polynomial: fit.fit.polynomial, stationaryKind: fit.hessian.kind,
+                              hessianEigenvalues: fit.hessian.eigenvalues, scheme: $0, force: true)
             }
         }
-        if c.parallel && c.repeats > 1 {
-            DispatchQueue.concurrentPerform(iterations: c.repeats, execute: body)
-        } else {
-            for r in 0..<c.repeats { body(r) }
-        }
-        var splits: [SplitOutcome] = []
-        for r in 0..<c.repeats {
-            switch box.results[r]! {
-            case .success(let s): splits.append(s)
-            case .failure(let e): throw e
-            }
-        }
-
-        // Aggregation.
-        func series(_ index: Int, name: String, factor: Int) -> LearningCurveSeries {
-            let points = sizes.enumerated().map { k, n -> LearningCurvePoint in
-                let cells = splits.compactMap { $0.cells[index][k] }
-                let trainingPoints = n * factor
-                guard cells.count == splits.count else {
-                    return LearningCurvePoint(n: n, trainingPoints: trainingPoints, maeMean: nil, maeSD: nil, rmseMean: nil, rmseSD: nil,
-                                              mae: [], rmse: [], lengthScales: [], regularizations: [],
-                                              skipped: "\(trainingPoints) training rows exceed the limit of \(c.maximumTrainingPoints)")
-                }
-                let mae = cells.map(\.mae), rmse = cells.map(\.rmse)
-                return LearningCurvePoint(n: n, trainingPoints: trainingPoints, maeMean: mean(mae), maeSD: sd(mae),
-                                          rmseMean: mean(rmse), rmseSD: sd(rmse), mae: mae, rmse: rmse,
-                                          lengthScales: cells.map(\.lengthScale), regularizations: cells.map(\.regularization), skipped: nil)
-            }
-            return LearningCurveSeries(scheme: name, factor: factor, points: points)
-        }
-        let baseline = series(0, name: "baseline", factor: 1)
-        let augmented = schemes.enumerated().map { series($0.offset + 1, name: $0.element.rawValue, factor: group.order) }
-        let measured = baseline.points.filter { $0.rmseMean != nil }
-        let power = PowerLawFit(sizes: measured.map(\.n), errors: measured.map { $0.rmseMean! })
+        let baseline = measured.baseline
+        let augmented = measured.augmented
+        let power = measured.power
         let fitSummary = power.map { PowerLawSummary(prefactor: $0.prefactor, slope: $0.slope, slopeStderr: $0.slopeStandardError, sizes: $0.sizes) }
         if let power, power.slope <= 0 {
             warnings.append("the baseline RMSE does not fall with N (fitted slope \(NumberFormatting.format(power.slope, digits: 3))): the comparison with predicted floors is not meaningful")
@@ -289,48 +262,6 @@ public enum LearningCurve {
     static func splitSeed(_ seed: UInt64, _ r: Int) -> UInt64 {
         var g = SeededGenerator(seed: seed ^ (UInt64(r + 1) &* 0xD1B5_4A32_D192_ED03))
         return g.next()
-    }
-
-    static func measureSplit(_ r: Int, table: SampleTable, configuration c: LearningCurveConfiguration,
-                             schemes: [AugmentationScheme], sizes: [Int], testSize: Int,
-                             group: AugmentationGroup, box: ResultsBox) throws -> SplitOutcome {
-        let splitSeed = splitSeed(c.seed, r)
-        var rng = SeededGenerator(seed: splitSeed)
-        var order = Array(0..<table.count)
-        rng.shuffle(&order)
-        let test = subset(table, Array(order[0..<testSize]))
-        let poolRows = Array(order[testSize...])
-        var augmenters: [Augmenter] = []
-        if !schemes.isEmpty {
-            let pool = subset(table, poolRows)
-            let fit = try FitPipeline.run(pool, c.fit)
-            // Convexity was checked on the whole dataset; a split's refit may wobble.
-            augmenters = try schemes.map {
-                try Augmenter(group: group, polynomial: fit.fit.polynomial, stationaryKind: fit.hessian.kind,
-                              hessianEigenvalues: fit.hessian.eigenvalues, scheme: $0, force: true)
-            }
-        }
-        var cells = [[Cell?]](repeating: [Cell?](repeating: nil, count: sizes.count), count: schemes.count + 1)
-        for (k, n) in sizes.enumerated() {
-            let train = subset(table, Array(poolRows[0..<n]))
-            var grid = c.grid
-            grid.seed = c.grid.seed ^ splitSeed ^ UInt64(n)
-            if n <= c.maximumTrainingPoints {
-                let model = try KernelRidgeRegression.crossValidated(table: train, grid: grid)
-                cells[0][k] = evaluate(model.model, on: test)
-            }
-            box.step("N = \(n), split \(r + 1): baseline")
-            for (s, augmenter) in augmenters.enumerated() {
-                defer { box.step("N = \(n), split \(r + 1): \(schemes[s].rawValue)") }
-                guard n * group.order <= c.maximumTrainingPoints else { continue }
-                let augmented = augmenter.augment(train)
-                let groups = (0..<augmented.table.count).map { $0 % n }
-                let originals = augmented.elementIndices.map { $0 == 0 }
-                let model = try KernelRidgeRegression.crossValidated(table: augmented.table, groups: groups, validationRows: originals, grid: grid)
-                cells[s + 1][k] = evaluate(model.model, on: test)
-            }
-        }
-        return SplitOutcome(cells: cells)
     }
 
     static func evaluate(_ model: KernelRidgeRegression, on test: SampleTable) -> Cell {

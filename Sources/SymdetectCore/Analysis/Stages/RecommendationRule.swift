@@ -30,8 +30,14 @@ enum RecommendationRule {
         var scheme = AugmentationScheme.naive
         var floor = 0.0
         if !chosenApproximate.isEmpty {
+            // The hessian scheme corrects labels of involutions only (`Augmenter`): it is not
+            // offered when the chosen operations generate any other element (a 120° rotation,
+            // a sampled continuous family), or `augment` would refuse the command.
+            let generated = GroupClosure(generators: chosen.filter { !$0.isContinuous }.map(\.matrix), dimension: dimension,
+                                         limit: ExactGroup.membershipLimit)
+            let involutive = !chosen.contains { $0.isContinuous } && !generated.isTruncated && generated.elements.allSatisfy(\.isInvolution)
             var bestFloor = Double.infinity
-            for s in AugmentationScheme.allCases {
+            for s in AugmentationScheme.allCases where s != .hessian || involutive {
                 let values = chosenApproximate.compactMap { $0.floors[s]?.rmse }
                 guard values.count == chosenApproximate.count, let f = values.max() else { continue }
                 if f < bestFloor { bestFloor = f; scheme = s }

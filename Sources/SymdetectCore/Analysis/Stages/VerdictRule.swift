@@ -34,6 +34,12 @@ public struct VerdictRule {
     /// the target error (and the labels are tested as they are); nil otherwise.
     let misfitEffectSize: Double?
 
+    /// The same rule with another learning curve (it sets only the crossovers, never a verdict).
+    func with(learningCurve curve: LearningCurveModel) -> VerdictRule {
+        VerdictRule(alpha: alpha, targetError: targetError, testedTargetError: testedTargetError, exactTolerance: exactTolerance,
+                    adequacy: adequacy, convex: convex, learningCurve: curve, misfitEffectSize: misfitEffectSize)
+    }
+
     /// A model naive floor within this multiple of the misfit RMS is not resolvable above it.
     public static let withinMisfitFactor = 2.0
     /// A model naive floor beyond this multiple of the model's whole misfit RMS cannot be misfit
