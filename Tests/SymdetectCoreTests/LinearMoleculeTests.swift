@@ -192,15 +192,20 @@ final class LinearMoleculeTests: XCTestCase {
         let frames = try Self.co2Frames()
         let order = [1, 2, 0]
         var rng = SeededGenerator(seed: 12)
-        var positions: [Double] = []
+        var positions: [Double] = [], forces: [Double] = []
         for f in 0..<frames.frameCount {
-            var frame: [Double] = []
-            for a in order { let p = frames.position(frame: f, atom: a); frame += [p.x, p.y, p.z] }
-            positions += MoleculeFixtures.move(frame, rotation: MoleculeFixtures.randomRotation(&rng),
-                                               translation: (0..<3).map { _ in rng.uniform(-5, 5) })
+            var frame: [Double] = [], force: [Double] = []
+            for a in order {
+                let p = frames.position(frame: f, atom: a); frame += [p.x, p.y, p.z]
+                if let F = frames.force(frame: f, atom: a) { force += [F.x, F.y, F.z] }
+            }
+            let rotation = MoleculeFixtures.randomRotation(&rng)
+            positions += MoleculeFixtures.move(frame, rotation: rotation, translation: (0..<3).map { _ in rng.uniform(-5, 5) })
+            // Forces turn with the frame and do not move with it.
+            forces += MoleculeFixtures.move(force, rotation: rotation, translation: [0, 0, 0])
         }
         let moved = MolecularFrames(species: order.map { frames.species[$0] }, positions: positions,
-                                    energies: frames.energies, labelKey: frames.labelKey)
+                                    forces: frames.forces == nil ? nil : forces, energies: frames.energies, labelKey: frames.labelKey)
         let a = try Self.co2().summary, b = try MolecularTable(frames: moved).summary
         XCTAssertEqual(b.pointGroupName, a.pointGroupName)
         for (x, y) in zip(a.frequencies, b.frequencies) { XCTAssertEqual(x, y, accuracy: 1e-6 * x) }
