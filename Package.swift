@@ -22,8 +22,10 @@ let package = Package(
         .target(
             name: "SymdetectCore",
             dependencies: ["CGSL"],
-            // The real MP2 water energies behind `symdetect generate water` (examples/water.md).
-            resources: [.copy("Resources/water.csv")],
+            // The real MP2 water energies behind `symdetect generate water` (examples/water.md), and
+            // the PySCF frames behind `generate water-frames|ammonia-frames|co2-frames` (examples/
+            // holds symbolic links to them).
+            resources: [.copy("Resources/water.csv"), .copy("Resources/frames")],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // Markdown, SVG and digest rendering of an AnalysisResult; no numerics of its own.

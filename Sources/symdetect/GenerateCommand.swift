@@ -7,7 +7,7 @@ import SymdetectCore
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write a built-in example dataset as CSV.",
+        abstract: "Write a built-in example dataset (CSV, or molecular frames as extended XYZ).",
         discussion: """
             Datasets (see --list):
               hydrogen-1s, hydrogen-2pz, hydrogen-3dxy, hydrogen-3dz2
@@ -20,6 +20,12 @@ struct GenerateCommand: ParsableCommand {
               water
                   600 real MP2/cc-pVDZ energies of H2O (cm^-1 above the minimum) in normal
                   coordinates q1, q2, q3 (sqrt(amu)·Å); --count takes the first rows.
+              water-frames, ammonia-frames, co2-frames
+                  real RHF/6-31G* frames of H2O (300), NH3 (600) and CO2 (400) computed with
+                  PySCF: extended XYZ with energies (eV above the minimum) and forces (eV/Å),
+                  each frame in its own random orientation (write them to .extxyz or .xyz;
+                  --count takes the first frames). `symdetect analyze` runs its molecular
+                  pipeline on them.
 
             The same name and options always give the same file (seeded generator).
             """
@@ -32,6 +38,19 @@ struct GenerateCommand: ParsableCommand {
         case hydrogen3dz2 = "hydrogen-3dz2"
         case morse
         case water
+        case waterFrames = "water-frames"
+        case ammoniaFrames = "ammonia-frames"
+        case co2Frames = "co2-frames"
+
+        /// The shipped molecular frames behind a `-frames` dataset.
+        var molecule: MolecularExample? {
+            switch self {
+            case .waterFrames: return .water
+            case .ammoniaFrames: return .ammonia
+            case .co2Frames: return .co2
+            default: return nil
+            }
+        }
 
         var orbital: HydrogenOrbital? {
             switch self {
@@ -39,7 +58,7 @@ struct GenerateCommand: ParsableCommand {
             case .hydrogen2pz: return .p2z
             case .hydrogen3dxy: return .d3xy
             case .hydrogen3dz2: return .d3z2
-            case .morse, .water: return nil
+            default: return nil
             }
         }
 
@@ -51,6 +70,9 @@ struct GenerateCommand: ParsableCommand {
             case .hydrogen3dz2: return "3d_z² density; exact: reflections, rotations about z"
             case .morse: return "1-D Morse well; reflect(x) broken by cubic anharmonicity"
             case .water: return "MP2 water energies in normal coordinates; reflect(q3) exact, reflect(q1), reflect(q2) broken"
+            case .waterFrames: return "RHF water frames with forces (extended XYZ); point group C2v"
+            case .ammoniaFrames: return "RHF ammonia frames with forces (extended XYZ); point group C3v"
+            case .co2Frames: return "RHF CO2 frames with forces (extended XYZ); linear, point group D∞h"
             }
         }
 
@@ -58,6 +80,9 @@ struct GenerateCommand: ParsableCommand {
             switch self {
             case .morse: return 400
             case .water: return WaterDataset.rowCount
+            case .waterFrames: return 300
+            case .ammoniaFrames: return 600
+            case .co2Frames: return 400
             default: return 4000
             }
         }
@@ -68,11 +93,11 @@ struct GenerateCommand: ParsableCommand {
         valueName: "name"))
     var name: String?
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The CSV file to write (atomically).", valueName: "out.csv"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write (atomically): CSV, or .extxyz/.xyz for the -frames datasets.", valueName: "out.csv"))
     var output: String?
 
     @Option(help: ArgumentHelp(
-        "Number of points (default: 4000 for hydrogen, 400 for morse, all 600 rows for water).",
+        "Number of points (default: 4000 for hydrogen, 400 for morse, all 600 rows for water); of frames for the -frames datasets (default: all).",
         valueName: "N"))
     var count: Int?
 
@@ -100,13 +125,20 @@ struct GenerateCommand: ParsableCommand {
         }
         guard let output, !output.isEmpty else { throw ValidationError("missing -o OUT.csv: the file to write") }
         if let count {
-            let limit = dataset == .water ? WaterDataset.rowCount : 10_000_000
+            let limit = dataset == .water || dataset.molecule != nil ? dataset.defaultCount : 10_000_000
             guard count >= 1 && count <= limit else {
                 throw ValidationError("--count must be between 1 and \(limit) for \(dataset.rawValue), got \(count)")
             }
         }
-        if seed != nil && dataset == .water {
-            throw ValidationError("--seed does not apply to water (real computed energies, not sampled)")
+        if seed != nil && (dataset == .water || dataset.molecule != nil) {
+            throw ValidationError("--seed does not apply to \(dataset.rawValue) (real computed energies, not sampled)")
+        }
+        let isXYZ = ["xyz", "extxyz"].contains((output as NSString).pathExtension.lowercased())
+        if dataset.molecule != nil, !isXYZ {
+            throw ValidationError("-o \(output): \(dataset.rawValue) is molecular frames in extended XYZ; name the file .extxyz or .xyz")
+        }
+        if dataset.molecule == nil, isXYZ {
+            throw ValidationError("-o \(output): \(dataset.rawValue) is a table; name the file .csv")
         }
         if let noise {
             guard dataset == .morse else { throw ValidationError("--noise applies to morse only") }
@@ -129,6 +161,11 @@ struct GenerateCommand: ParsableCommand {
         let dataset = dataset!, output = output!
         let rows: Int
         let columns: [String]
+        if let molecule = dataset.molecule {
+            let frames = try writeFrames(molecule, to: output)
+            print("\(dataset.rawValue): \(frames) frames (extended XYZ with energies and forces) written to \(output)")
+            return
+        }
         switch dataset {
         case .water:
             (rows, columns) = try writeWater(to: output)
@@ -177,5 +214,26 @@ struct GenerateCommand: ParsableCommand {
             }
         }
         return (n, header.split(separator: ",").map(String.init))
+    }
+
+    /// The shipped frames verbatim: the whole file, or its first `count` frames (each frame is
+    /// its atom-count line, its comment line and one line per atom).
+    func writeFrames(_ molecule: MolecularExample, to path: String) throws -> Int {
+        let bytes = try molecule.extxyzBytes()
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let atoms = Int(String(decoding: lines[0], as: UTF8.self).trimmingCharacters(in: .whitespaces)) ?? 0
+        let available = dataset!.defaultCount
+        let n = min(count ?? available, available)
+        if n == available {
+            try AtomicFile.write(Data(bytes), to: path)
+        } else {
+            try AtomicFile.write(to: path) { writer in
+                for line in lines.prefix(n * (atoms + 2)) {
+                    try writer.write(line)
+                    try writer.write([UInt8(ascii: "\n")])
+                }
+            }
+        }
+        return n
     }
 }

@@ -39,7 +39,7 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
     /// to the input, repeats the molecular options, and runs: the frames and their C2 images.
     func testRecommendedAugmentCommandWritesFramesAndRuns() throws {
         let dir = try TemporaryDirectory()
-        try FileManager.default.copyItem(atPath: Self.example("water.extxyz"), toPath: dir.path("water.extxyz"))
+        try Data(contentsOf: URL(fileURLWithPath: Self.example("water.extxyz"))).write(to: dir.url.appendingPathComponent("water.extxyz"))
         let run = try CommandRunner.run(["analyze", "water.extxyz", "--energy-unit", "eV", "--report", "w.md", "--json", "w.json"], in: dir.url)
         XCTAssertEqual(run.status, 0, run.stderr)
         let document = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("w.json")))

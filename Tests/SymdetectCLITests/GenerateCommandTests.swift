@@ -8,9 +8,37 @@ final class GenerateCommandTests: XCTestCase {
         let dir = try TemporaryDirectory()
         let result = try CommandRunner.run(["generate", "--list"], in: dir.url)
         XCTAssertEqual(result.status, 0, result.stderr)
-        for name in ["hydrogen-1s", "hydrogen-2pz", "hydrogen-3dxy", "hydrogen-3dz2", "morse", "water"] {
+        for name in ["hydrogen-1s", "hydrogen-2pz", "hydrogen-3dxy", "hydrogen-3dz2", "morse", "water", "water-frames", "ammonia-frames", "co2-frames"] {
             XCTAssertTrue(result.stdout.contains(name), name)
         }
+    }
+
+    /// The molecular datasets write the shipped PySCF frames byte for byte (the files behind
+    /// examples/NAME.extxyz), or their first frames with --count; a table name is refused.
+    func testMolecularFramesAreTheShippedFiles() throws {
+        let dir = try TemporaryDirectory()
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples")
+        for name in ["water", "ammonia", "co2"] {
+            let run = try CommandRunner.run(["generate", "\(name)-frames", "-o", "\(name).extxyz"], in: dir.url)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let shipped = try Data(contentsOf: examples.appendingPathComponent("\(name).extxyz"))
+            XCTAssertEqual(try Data(contentsOf: dir.url.appendingPathComponent("\(name).extxyz")), shipped, name)
+            let frames = try ExtendedXYZReader.read(path: dir.path("\(name).extxyz"))
+            XCTAssertTrue(run.stdout.contains("\(frames.frameCount) frames"), run.stdout)
+        }
+        let some = try CommandRunner.run(["generate", "ammonia-frames", "--count", "25", "-o", "a.xyz"], in: dir.url)
+        XCTAssertEqual(some.status, 0, some.stderr)
+        let all = try ExtendedXYZReader.read(path: examples.appendingPathComponent("ammonia.extxyz").path)
+        let first = try ExtendedXYZReader.read(path: dir.path("a.xyz"))
+        XCTAssertEqual(first.frameCount, 25)
+        XCTAssertEqual(first.energies, Array(all.energies.prefix(25)))
+        XCTAssertEqual(first.forces, all.forces.map { Array($0.prefix(25 * 4 * 3)) })
+
+        let csv = try CommandRunner.run(["generate", "water-frames", "-o", "w.csv"], in: dir.url)
+        XCTAssertEqual(csv.status, 64)
+        XCTAssertTrue(csv.stderr.contains("name the file .extxyz or .xyz"), csv.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("w.csv")))
     }
 
     /// The written values read back to the generator's doubles, and the labels are the closed forms.

@@ -27,11 +27,16 @@ public enum WaterDataset {
         try CSVReader.read(data: try csvBytes(), name: "water.csv")
     }
 
+    static func resourceURL() -> URL? { BundledResource.url("water", extension: "csv") }
+}
+
+/// A file shipped in the package's resource bundle (`Sources/SymdetectCore/Resources`).
+enum BundledResource {
     /// The resource through `Bundle.module`, but only once its preferred location (beside the
     /// main bundle) is known to exist: SwiftPM's generated accessor aborts the process when it
     /// finds neither that nor the build directory, and a moved binary must fail with an error
     /// instead. A symlinked executable is followed to its real directory.
-    static func resourceURL() -> URL? {
+    static func url(_ name: String, extension ext: String, subdirectory: String? = nil) -> URL? {
         #if os(Linux)
         let bundleName = "symdetect_SymdetectCore.resources"
         #else
@@ -39,11 +44,11 @@ public enum WaterDataset {
         #endif
         let beside = Bundle.main.bundleURL.appendingPathComponent(bundleName)
         if FileManager.default.fileExists(atPath: beside.path) {
-            return Bundle.module.url(forResource: "water", withExtension: "csv")
+            return Bundle.module.url(forResource: name, withExtension: ext, subdirectory: subdirectory)
         }
         if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
             let candidate = executable.deletingLastPathComponent().appendingPathComponent(bundleName)
-            if let bundle = Bundle(url: candidate), let url = bundle.url(forResource: "water", withExtension: "csv") { return url }
+            if let bundle = Bundle(url: candidate), let url = bundle.url(forResource: name, withExtension: ext, subdirectory: subdirectory) { return url }
         }
         return nil
     }
