@@ -26,8 +26,11 @@ func runSideBySideBenchmark(_ arguments: BenchmarkArguments) throws {
         }
         var ours: [Double] = [], theirs: [Double] = [], ratios: [Double] = []
         for pair in 1...pairs {
-            // The report goes next to the data, not into the repository's reports/.
-            let s = try timedRun(["/usr/bin/env", symdetect, "analyze", path, "--report", "\(directory)/well-\(rows).md"])
+            // The report goes next to the data, not into the repository's reports/. The same job as
+            // the peer's: it measures no learning curve (`--learning-curve off`; the default
+            // quick measurement is timed by `analyze-learning-curve`).
+            let s = try timedRun(["/usr/bin/env", symdetect, "analyze", path, "--report", "\(directory)/well-\(rows).md",
+                                  "--learning-curve", "off"])
             // As the peer's README says: these two variables slow a current numpy; unset for the peer only.
             let p = try timedRun(["/usr/bin/env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE", "python3", peer, path])
             ours.append(s); theirs.append(p); ratios.append(p / s)
