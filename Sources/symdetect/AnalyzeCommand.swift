@@ -125,7 +125,7 @@ struct AnalyzeCommand: ParsableCommand {
         let stem = (reportURL.lastPathComponent as NSString).deletingPathExtension
         var context = ReportContext(
             inputPath: input.data, inputSHA256: digest, toolVersion: Symdetect.configuration.version,
-            units: analysis.trimmedUnits ?? molecule?.summary.energyUnit.rawValue, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand,
+            units: analysis.trimmedUnits ?? molecule.flatMap { $0.labelIsEnergy ? $0.summary.energyUnit.rawValue : nil }, figureStem: stem.isEmpty ? "report" : stem, command: reproduceCommand,
             augmentOptions: moleculeOptions.arguments + passthroughArguments, learningCurvePath: analysis.slope == nil ? analysis.learningCurveFile : nil)
         // Frames in, frames out: augment writes geometries with energies and forces.
         let inputExtension = (input.data as NSString).pathExtension.lowercased()

@@ -156,7 +156,11 @@ struct AugmentCommand: ParsableCommand {
 extension AugmentCommand {
     /// Molecular frames: the molecular pipeline, the fit in q, then the images as frames.
     func runMolecular() throws {
-        let (frames, csvTable) = try moleculeOptions.readFrames(input)
+        let (frames, csvTable, property) = try moleculeOptions.readFrames(input)
+        if let property {
+            // Images carry energies and forces; a property has no forces to transform.
+            throw CommandFailure("--label \(property.name) is not an energy: augment writes frames with energies and forces, so --label must name the energy key (e.g. energy, REF_energy)", exitCode: .usage)
+        }
         let molecule = try moleculeOptions.molecularTable(frames, input)
         // The fit in q, with the order lowered as the molecular pipeline lowered it (as analyze).
         var configuration = model.configuration

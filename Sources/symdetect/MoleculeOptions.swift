@@ -83,11 +83,15 @@ struct MoleculeOptions: ParsableArguments {
     /// molecule (unknown element, linear, too few frames, no minimum) are bad data (65), named
     /// with the file.
     func readMolecule(_ input: InputOptions) throws -> MolecularTable {
-        try molecularTable(try readFrames(input).frames, input)
+        let read = try readFrames(input)
+        return try molecularTable(read.frames, input, property: read.property)
     }
 
-    /// The frames as read, and for a CSV the table they came from (its column names).
-    func readFrames(_ input: InputOptions) throws -> (frames: MolecularFrames, table: SampleTable?) {
+    /// The frames as read, for a CSV the table they came from (its column names), and the label
+    /// when `--label` names a property that is no energy (`MolecularFrames.isEnergyKey`): the
+    /// frames then hold the `energy` key's values (and the forces), from which the normal modes
+    /// come, and the property is analysed in them.
+    func readFrames(_ input: InputOptions) throws -> (frames: MolecularFrames, table: SampleTable?, property: (name: String, values: [Double])?) {
         if Self.isExtendedXYZ(input.data) {
             if input.features != nil || input.delimiter != nil {
                 throw ValidationError("--features and --delimiter apply to CSV files, not to extended XYZ '\(input.data)'")
@@ -95,19 +99,23 @@ struct MoleculeOptions: ParsableArguments {
             let name = URL(fileURLWithPath: input.data).lastPathComponent
             let progress = ProgressLine("reading \(name)")
             defer { progress.finish() }
-            let frames = try ExtendedXYZReader.read(path: input.data, labelKey: input.label?.trimmingCharacters(in: .whitespaces) ?? "energy") {
+            let key = input.label?.trimmingCharacters(in: .whitespaces) ?? "energy"
+            let isEnergy = MolecularFrames.isEnergyKey(key)
+            let frames = try ExtendedXYZReader.read(path: input.data, labelKey: isEnergy ? key : "energy") {
                 done, total in progress.update(done: done, total: total)
             }
-            return (frames, nil)
+            if isEnergy { return (frames, nil, nil) }
+            return (frames, nil, (name: key, values: try frames.property(key, path: input.data)))
         }
         let table = try input.readTable()
-        return (try MolecularFrames(table: table, symbols: Self.symbols(molecule ?? ""), path: input.data), table)
+        return (try MolecularFrames(table: table, symbols: Self.symbols(molecule ?? ""), path: input.data), table, nil)
     }
 
     /// The molecular pipeline on frames read from `input`.
-    func molecularTable(_ frames: MolecularFrames, _ input: InputOptions) throws -> MolecularTable {
+    func molecularTable(_ frames: MolecularFrames, _ input: InputOptions,
+                        property: (name: String, values: [Double])? = nil) throws -> MolecularTable {
         do {
-            return try MolecularTable(frames: frames, options: options)
+            return try MolecularTable(frames: frames, options: options, label: property)
         } catch let error as MoleculeError {
             throw CommandFailure("\(input.data): \(error.description)", exitCode: .dataError)
         } catch let error as PointGroupError {

@@ -55,6 +55,37 @@ final class AnalyzeMoleculeCommandTests: XCTestCase {
         XCTAssertEqual(frames.frameCount, 600)
     }
 
+    /// `--label dipole_x` names a property, not the energy: the normal modes still come from the
+    /// frames' energies and forces (the same wavenumbers as the energy's analysis), and the C2
+    /// that exchanges the hydrogens flips the dipole's x component (Eckart frame), so it is absent.
+    /// A frame without the key is bad data; augment, which writes energies and forces, refuses it.
+    func testPropertyLabelIsAnalysedInTheEnergysNormalModes() throws {
+        let dir = try TemporaryDirectory()
+        let water = Self.example("water.extxyz")
+        let energy = try CommandRunner.run(["analyze", water, "--learning-curve", "off", "--report", "e.md", "--json", "e.json"], in: dir.url)
+        let dipole = try CommandRunner.run(["analyze", water, "--label", "dipole_x", "--learning-curve", "off", "--report", "d.md", "--json", "d.json"], in: dir.url)
+        XCTAssertEqual(energy.status, 0, energy.stderr)
+        XCTAssertEqual(dipole.status, 0, dipole.stderr)
+        let e = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("e.json")))
+        let d = try JSONDecoder().decode(AnalysisDocument.self, from: Data(contentsOf: dir.url.appendingPathComponent("d.json")))
+        XCTAssertEqual(d.input.label, "dipole_x")
+        let (fe, fd) = (try XCTUnwrap(e.molecule?.frequencies), try XCTUnwrap(d.molecule?.frequencies))
+        XCTAssertEqual(fe.count, fd.count)
+        for (a, b) in zip(fe, fd) {
+            let (x, y) = (try XCTUnwrap(a), try XCTUnwrap(b))
+            XCTAssertEqual(x, y, accuracy: 1e-9 * x)
+        }
+        XCTAssertEqual(d.operations.first { $0.kind == "pointGroup" }?.verdict, "absent")
+        let report = try String(contentsOfFile: dir.path("d.md"), encoding: .utf8)
+        XCTAssertFalse(report.contains("0.061 eV"), "the dipole is not in the energy unit")
+
+        let missing = try CommandRunner.run(["analyze", Self.example("co2.extxyz"), "--label", "dipole_x"], in: dir.url)
+        XCTAssertEqual(missing.status, 65, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("frame 1 has no key 'dipole_x'"), missing.stderr)
+        let augment = try CommandRunner.run(["augment", water, "--label", "dipole_x", "--op", "C2", "-o", "a.extxyz"], in: dir.url)
+        XCTAssertEqual(augment.status, 64, augment.stderr)
+    }
+
     /// The same frames as a CSV of Cartesian coordinates with --molecule give the same molecule
     /// and verdicts (the CSV has no forces: the extended XYZ is read with --no-forces).
     func testCartesianCSVWithMoleculeAgreesWithExtendedXYZ() throws {

@@ -123,3 +123,27 @@ public typealias InfoEntry = MolecularFrames.InfoEntry
 private extension String {
     func trimmingBlanksForSymbol() -> String { CSVNumberParser.trimmingBlanks(self) }
 }
+
+extension MolecularFrames {
+    /// Whether a comment-line key names an energy (`energy`, `REF_energy`, `free_energy`, …: it
+    /// contains "energy", any case). Any other label (a dipole component, a charge) is a property
+    /// of the geometry: the normal modes then come from the frames' energies, not from it.
+    public static func isEnergyKey(_ key: String) -> Bool { key.lowercased().contains("energy") }
+
+    /// The numeric comment-line value `key` of every frame (`extraInfo`), e.g. `dipole_x`.
+    /// - Throws: `InputError.badData` naming the first frame that lacks it or whose value is not a
+    ///   finite number.
+    public func property(_ key: String, path: String) throws -> [Double] {
+        try extraInfo.enumerated().map { frame, info in
+            guard let entry = info.first(where: { $0.key == key }) else {
+                throw InputError.badData(path: path, line: nil, column: nil, columnName: nil, text: nil,
+                                         reason: "frame \(frame + 1) has no key '\(key)' on its comment line")
+            }
+            guard let value = Double(entry.value), value.isFinite else {
+                throw InputError.badData(path: path, line: nil, column: nil, columnName: nil, text: entry.value,
+                                         reason: "frame \(frame + 1): '\(key)' is not a finite number")
+            }
+            return value
+        }
+    }
+}
