@@ -143,25 +143,8 @@ enum GradientEnhancedFitter {
         let dof = design.equations - rank
         let sigma: Double? = dof > 0 ? (rss / Double(dof)).squareRoot() : nil
 
-        let unscale = exponents.map { alpha -> Double in
-            var f = 1.0
-            for j in 0..<d where alpha[j] > 0 { f *= pow(scale[j], Double(alpha[j])) }
-            return f
-        }
-        let beta = (0..<p).map { betaScaled[$0] / unscale[$0] }
-        var cov = Matrix(rows: p, columns: p)
-        let s2 = (sigma ?? 0) * (sigma ?? 0)
-        for a in 0..<p {
-            for b in a..<p {
-                var s = 0.0
-                for k in 0..<rank { s += pm[k, a] * pm[k, b] }
-                let v = s2 * s / (unscale[a] * unscale[b])
-                cov[a, b] = v; cov[b, a] = v
-            }
-        }
-        var nullWeight = [Double](repeating: 0, count: p)
-        for k in rank..<p { for a in 0..<p { nullWeight[a] += dec.svd.v[a, k] * dec.svd.v[a, k] } }
-        let stderr: [Double?] = (0..<p).map { a in (nullWeight[a] > 1e-8 || sigma == nil) ? nil : cov[a, a].squareRoot() }
+        let (beta, cov, stderr, unscale) = TaylorFitter.unscaled(betaScaled, projector: pm, rank: rank, v: dec.svd.v, sigma: sigma,
+                                                                 scale: scale, exponents: exponents)
         let names = exponents.map { MultiIndex.name($0, variables: table.featureNames) }
         var undetermined: [String] = []
         for k in rank..<p {

@@ -146,27 +146,8 @@ public enum TaylorFitter {
         let sigma: Double? = dof > 0 ? (rss / Double(dof)).squareRoot() : nil
 
         // 5. Unscale to user units.
-        let unscale = exponents.map { alpha -> Double in
-            var f = 1.0
-            for j in 0..<d where alpha[j] > 0 { f *= pow(scale[j], Double(alpha[j])) }
-            return f
-        }
-        let beta = (0..<p).map { betaScaled[$0] / unscale[$0] }
-        var cov = Matrix(rows: p, columns: p)
-        let s2 = (sigma ?? 0) * (sigma ?? 0)
-        for a in 0..<p {
-            for b in a..<p {
-                var s = 0.0
-                for k in 0..<rank { s += pm[k, a] * pm[k, b] }
-                let v = s2 * s / (unscale[a] * unscale[b])
-                cov[a, b] = v; cov[b, a] = v
-            }
-        }
-        var nullWeight = [Double](repeating: 0, count: p)
-        for k in rank..<p { for a in 0..<p { nullWeight[a] += svd.v[a, k] * svd.v[a, k] } }
-        let stderr: [Double?] = (0..<p).map { a in
-            (nullWeight[a] > 1e-8 || sigma == nil) ? nil : cov[a, a].squareRoot()
-        }
+        let (beta, cov, stderr, unscale) = unscaled(betaScaled, projector: pm, rank: rank, v: svd.v, sigma: sigma,
+                                                    scale: scale, exponents: exponents)
         let names = exponents.map { MultiIndex.name($0, variables: table.featureNames) }
         var undetermined: [String] = []
         for k in rank..<p {
@@ -285,6 +266,38 @@ public enum TaylorFitter {
             self.beta = betaScaled
         }
     }
+    /// Coefficients, covariance and standard errors in the data's units from the solution in
+    /// scaled coordinates (u_j/s_j): β_α = β̃_α/f_α with f_α = Π_j s_j^{α_j};
+    /// Cov(β)_ab = σ²·Σ_{k<rank} P_ka·P_kb/(f_a·f_b), P the rows of the pseudo-inverse factor
+    /// (`projector`); a standard error is nil where the coefficient has weight > 1e-8 in the
+    /// design's null space (columns rank… of V) or σ is undefined. `factors` are the f_α.
+    static func unscaled(_ betaScaled: [Double], projector pm: Matrix, rank: Int, v: Matrix, sigma: Double?,
+                         scale: [Double], exponents: [[Int]]) -> (beta: [Double], covariance: Matrix, stderr: [Double?], factors: [Double]) {
+        let p = exponents.count
+        let unscale = exponents.map { alpha -> Double in
+            var f = 1.0
+            for j in 0..<scale.count where alpha[j] > 0 { f *= pow(scale[j], Double(alpha[j])) }
+            return f
+        }
+        let beta = (0..<p).map { betaScaled[$0] / unscale[$0] }
+        var cov = Matrix(rows: p, columns: p)
+        let s2 = (sigma ?? 0) * (sigma ?? 0)
+        for a in 0..<p {
+            for b in a..<p {
+                var s = 0.0
+                for k in 0..<rank { s += pm[k, a] * pm[k, b] }
+                let value = s2 * s / (unscale[a] * unscale[b])
+                cov[a, b] = value; cov[b, a] = value
+            }
+        }
+        var nullWeight = [Double](repeating: 0, count: p)
+        for k in rank..<p { for a in 0..<p { nullWeight[a] += v[a, k] * v[a, k] } }
+        let stderr: [Double?] = (0..<p).map { a in
+            (nullWeight[a] > 1e-8 || sigma == nil) ? nil : cov[a, a].squareRoot()
+        }
+        return (beta, cov, stderr, unscale)
+    }
+
 
     /// s_j = max_i |x_ij − c_j| (1 where the coordinate is constant).
     static func coordinateScale(_ table: SampleTable, _ center: [Double]) -> [Double] {
