@@ -50,6 +50,9 @@ analyze water --units 'cm^-1'
 # Real RHF/6-31G* water frames (extended XYZ, eV and Å): the molecular pipeline, with the
 # point group C2v acting on the three normal coordinates.
 analyze_file water-frames examples/water.extxyz
+# Real RHF/6-31G* ammonia frames: C3v (order 6) acting on six normal coordinates, two pairs
+# of them degenerate.
+analyze_file ammonia-frames examples/ammonia.extxyz
 # Real RHF/6-31G* frames of the linear CO2 (3N - 5 = 4 normal coordinates): D∞h, with the
 # rotations about the axis (C∞) acting continuously on the degenerate bending pair.
 analyze_file co2-frames examples/co2.extxyz
