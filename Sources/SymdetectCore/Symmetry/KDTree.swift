@@ -8,7 +8,7 @@ public struct KDTree: Sendable {
     /// Permutation of point indices; each node owns a contiguous range.
     var order: [Int]
     var nodes: [Node] = []
-    static let leafSize = 12
+    static let leafSize = 24
 
     struct Node: Sendable {
         var start: Int, end: Int
