@@ -28,10 +28,13 @@ let package = Package(
             resources: [.copy("Resources/water.csv"), .copy("Resources/frames")],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
+        // SHA-256 block compression with the x86 SHA extensions, chosen at run time by CPUID
+        // (SymdetectReport's portable Swift compression is the fallback).
+        .target(name: "CSHA256"),
         // Markdown, SVG and digest rendering of an AnalysisResult; no numerics of its own.
         .target(
             name: "SymdetectReport",
-            dependencies: ["SymdetectCore"],
+            dependencies: ["SymdetectCore", "CSHA256"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .executableTarget(

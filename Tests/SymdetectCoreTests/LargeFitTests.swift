@@ -176,6 +176,18 @@ final class LargeFitTests: XCTestCase {
         }
     }
 
+    /// The 32-bit prefix shuffle draws and swaps exactly as `shuffle` does, and leaves the
+    /// generator in the same state.
+    func testShuffledPrefixMatchesFullShuffle() {
+        for (n, count) in [(0, 0), (1, 1), (2, 1), (17, 5), (10_000, 10_000), (123_457, 2_000)] {
+            var a = SeededGenerator(seed: 7), b = SeededGenerator(seed: 7)
+            var all = Array(0..<n)
+            a.shuffle(&all)
+            XCTAssertEqual(b.shuffledPrefix(of: n, count: count), Array(all.prefix(count)), "n \(n)")
+            XCTAssertEqual(a.next(), b.next(), "n \(n)")
+        }
+    }
+
     func testShuffledSubsetIsSharedAndStable() {
         let a = ErrorFloorEstimator.sampleIndices(123_457, seed: 99)
         let b = ErrorFloorEstimator.sampleIndices(123_457, seed: 99)

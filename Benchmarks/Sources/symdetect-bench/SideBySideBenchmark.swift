@@ -45,16 +45,30 @@ func runSideBySideBenchmark(_ arguments: BenchmarkArguments) throws {
 }
 
 /// Wall time of one run (output discarded); a non-zero exit status is an error.
+/// When a timed child process was reaped (written by its termination handler, read after it).
+private final class EndTime: @unchecked Sendable {
+    var seconds = 0.0
+}
+
 private func timedRun(_ command: [String]) throws -> Double {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: command[0])
     process.arguments = Array(command.dropFirst())
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
+    // The end is taken in the termination handler (called when the child is reaped):
+    // `waitUntilExit` polls its run loop in 50 ms steps on Linux, which rounded every time up.
+    let finished = DispatchSemaphore(value: 0)
+    let end = EndTime()
+    process.terminationHandler = { _ in
+        end.seconds = monotonicSeconds()
+        finished.signal()
+    }
     let start = monotonicSeconds()
     try process.run()
+    finished.wait()
     process.waitUntilExit()
-    let elapsed = monotonicSeconds() - start
+    let elapsed = end.seconds - start
     guard process.terminationStatus == 0 else {
         throw BenchmarkFailure(description: "\(command.joined(separator: " ")) exited with status \(process.terminationStatus)")
     }

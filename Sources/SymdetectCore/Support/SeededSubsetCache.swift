@@ -15,9 +15,7 @@ final class SeededSubsetCache: @unchecked Sendable {
         defer { lock.unlock() }
         if let hit = entries.first(where: { $0.n == n && $0.limit == limit && $0.seed == seed }) { return hit.indices }
         var rng = SeededGenerator(seed: seed)
-        var all = Array(0..<n)
-        rng.shuffle(&all)
-        let drawn = Array(all.prefix(limit)).sorted()
+        let drawn = rng.shuffledPrefix(of: n, count: limit).sorted()
         entries.append((n, limit, seed, drawn))
         if entries.count > 8 { entries.removeFirst() }
         return drawn

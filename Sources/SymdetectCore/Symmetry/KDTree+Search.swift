@@ -2,7 +2,8 @@ extension KDTree {
     /// The k nearest points to `query` (excluding index `excluded`), nearest first, ties broken
     /// by index: the same answer as `nearest(_:k:excluding:)`, bit for bit (same distance
     /// arithmetic, same admission and ordering rule), found without recursion, closures or
-    /// per-candidate array insertions. The mirror test asks ~10⁵ such queries per analysis.
+    /// per-candidate array insertions (the k best so far are a max-heap by (distance, index),
+    /// sorted once at the end). The mirror test asks ~10⁵ such queries per analysis.
     ///
     /// With `within` (a squared distance), subtrees wholly beyond it are not searched: every
     /// point with squared distance ≤ `within` is still considered, so whenever the k-th
@@ -62,7 +63,7 @@ extension KDTree {
                     top -= 1
                     let id = sn[top]
                     let bound = sb[top]
-                    let worst = min(found < k ? Double.infinity : bestDistance[k - 1], reach)
+                    let worst = min(found < k ? Double.infinity : bestDistance[0], reach)
                     if bound * (1 - 1e-9) > worst { continue }
                     let node = nd[id]
                     if node.left < 0 {
@@ -77,23 +78,27 @@ extension KDTree {
                                 let base = i * d
                                 for j in 0..<d { let t = pts[base + j] - q[j]; s += t * t }
                             }
-                            let w = found < k ? Double.infinity : bestDistance[k - 1]
+                            let w = found < k ? Double.infinity : bestDistance[0]
                             // Beyond the k-th distance: never admitted, whatever its index.
                             guard s <= w else { continue }
                             let idx = ord[i]
                             if idx == excluded { continue }
-                            guard s < w || (s == w && found == k && idx < bestIndex[k - 1]) else { continue }
-                            var pos = found
-                            while pos > 0 && (bestDistance[pos - 1] > s || (bestDistance[pos - 1] == s && bestIndex[pos - 1] > idx)) { pos -= 1 }
-                            var m = found < k ? found : k - 1
-                            while m > pos {
-                                bestDistance[m] = bestDistance[m - 1]; bestIndex[m] = bestIndex[m - 1]; bestPosition[m] = bestPosition[m - 1]
-                                m -= 1
+                            if found < k {
+                                // Sift up from the new leaf.
+                                var c = found
+                                found += 1
+                                while c > 0 {
+                                    let parent = (c - 1) >> 1
+                                    let pd = bestDistance[parent], pi = bestIndex[parent]
+                                    guard pd < s || (pd == s && pi < idx) else { break }
+                                    bestDistance[c] = pd; bestIndex[c] = pi; bestPosition[c] = bestPosition[parent]
+                                    c = parent
+                                }
+                                bestDistance[c] = s; bestIndex[c] = idx; bestPosition[c] = i
+                                continue
                             }
-                            bestDistance[pos] = s
-                            bestIndex[pos] = idx
-                            bestPosition[pos] = i
-                            if found < k { found += 1 }
+                            guard s < w || idx < bestIndex[0] else { continue }
+                            Self.siftDown(s, idx, i, count: k, bestDistance, bestIndex, bestPosition)
                         }
                         continue
                     }
@@ -116,8 +121,37 @@ extension KDTree {
                     top += 2
                 }
             }}
+            // Heap sort: the largest to the back, one at a time, leaves them nearest first.
+            var n = found
+            while n > 1 {
+                n -= 1
+                let d0 = bestDistance[n], i0 = bestIndex[n], p0 = bestPosition[n]
+                bestDistance[n] = bestDistance[0]; bestIndex[n] = bestIndex[0]; bestPosition[n] = bestPosition[0]
+                Self.siftDown(d0, i0, p0, count: n, bestDistance, bestIndex, bestPosition)
+            }
             return found
         }}
+    }
+
+    /// Puts (s, idx, position) at the root of the max-heap of `count` entries ordered by
+    /// (squared distance, index) and sifts it down to its place.
+    @inline(__always)
+    static func siftDown(_ s: Double, _ idx: Int, _ position: Int, count: Int, _ bestDistance: UnsafeMutablePointer<Double>,
+                         _ bestIndex: UnsafeMutablePointer<Int>, _ bestPosition: UnsafeMutablePointer<Int>) {
+        var c = 0
+        while true {
+            var child = 2 * c + 1
+            if child >= count { break }
+            if child + 1 < count {
+                let ad = bestDistance[child], bd = bestDistance[child + 1]
+                if bd > ad || (bd == ad && bestIndex[child + 1] > bestIndex[child]) { child += 1 }
+            }
+            let cd = bestDistance[child], ci = bestIndex[child]
+            guard cd > s || (cd == s && ci > idx) else { break }
+            bestDistance[c] = cd; bestIndex[c] = ci; bestPosition[c] = bestPosition[child]
+            c = child
+        }
+        bestDistance[c] = s; bestIndex[c] = idx; bestPosition[c] = position
     }
 
     /// Values attached to the points (one per point), in tree order.

@@ -8,7 +8,7 @@ public struct KDTree: Sendable {
     /// Permutation of point indices; each node owns a contiguous range.
     var order: [Int]
     var nodes: [Node] = []
-    static let leafSize = 12
+    static let leafSize = 24
 
     struct Node: Sendable {
         var start: Int, end: Int
@@ -33,11 +33,15 @@ public struct KDTree: Sendable {
         nodes.append(Node(start: start, end: end))
         guard end - start > Self.leafSize else { return id }
         var best = 0, bestSpread = -1.0
-        for j in 0..<dimension {
-            var lo = Double.infinity, hi = -Double.infinity
-            for i in start..<end { let v = points[order[i] * dimension + j]; lo = min(lo, v); hi = max(hi, v) }
-            if hi - lo > bestSpread { bestSpread = hi - lo; best = j }
-        }
+        let d = dimension
+        points.withUnsafeBufferPointer { pts in
+        order.withUnsafeBufferPointer { o in
+            for j in 0..<d {
+                var lo = Double.infinity, hi = -Double.infinity
+                for i in start..<end { let v = pts[o[i] * d + j]; lo = min(lo, v); hi = max(hi, v) }
+                if hi - lo > bestSpread { bestSpread = hi - lo; best = j }
+            }
+        }}
         guard bestSpread > 0 else { return id }
         let mid = (start + end) / 2
         // Only the median matters: partition by (coordinate, index) around rank mid, which puts

@@ -68,9 +68,7 @@ public struct MirrorContext: Sendable {
             var rng = SeededGenerator(seed: seed)
             func subset(_ n: Int, _ cap: Int) -> [Int] {
                 guard n > cap else { return Array(0..<n) }
-                var all = Array(0..<n)
-                rng.shuffle(&all)
-                return Array(all.prefix(cap)).sorted()
+                return rng.shuffledPrefix(of: n, count: cap).sorted()
             }
             let reference = subset(table.count, MirrorContext.maxReference)
             self.reference = reference
