@@ -21,6 +21,18 @@ const gsl_vector *gsl_multilarge_linear_rhs_ptr(const gsl_multilarge_linear_work
    reduction is split differently from run to run; symdetect parallelises over fixed row stripes. */
 void openblas_set_num_threads(int num_threads);
 
+/* OpenBLAS's pthreads build starts its worker threads when it is loaded, and an idle worker
+   spins (sched_yield) for about 2^28 cycles before it sleeps: a tenth of a second of one core,
+   taken from the start of every run. With one BLAS thread the workers are never used, so they
+   are joined here. Declared weak: a build of OpenBLAS without the symbol (serial, OpenMP)
+   leaves it null and nothing is called. */
+void blas_thread_shutdown_(void) __attribute__((weak));
+
+static inline void symdetect_blas_single_thread(void) {
+    openblas_set_num_threads(1);
+    if (blas_thread_shutdown_) blas_thread_shutdown_();
+}
+
 /* LAPACK's one-sided Jacobi SVD (Drmač & Veselić), as OpenBLAS exports it (Fortran calling
    convention: every argument by reference, the lengths of the character arguments last). */
 void dgesvj_(const char *joba, const char *jobu, const char *jobv, const int *m, const int *n,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SymdetectCore
 
 @main
 struct Symdetect: ParsableCommand {
@@ -35,6 +36,7 @@ struct Symdetect: ParsableCommand {
     /// stdout as usual; every error becomes one stderr line `symdetect: <message>` and its
     /// sysexits code (see `CommandFailure`), never a usage block or a stack trace.
     static func main() {
+        NumericalRuntime.prepare()
         var command: ParsableCommand
         do {
             command = try parseAsRoot()

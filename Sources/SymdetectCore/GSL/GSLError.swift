@@ -22,13 +22,21 @@ public struct GSLError: Error, CustomStringConvertible, Sendable {
     }
 }
 
+/// The numerical libraries' process-wide settings, for entry points that want them in place
+/// before any work starts (the command line calls `prepare()` first: OpenBLAS's idle worker
+/// threads would otherwise compete with the reading of the input for a tenth of a second).
+public enum NumericalRuntime {
+    public static func prepare() { _ = GSLRuntime.errorHandlerDisabled }
+}
+
 enum GSLRuntime {
     /// GSL's default handler aborts the process; statuses are returned and checked instead.
     /// Evaluated once, before the first GSL call of every entry point in this folder.
     static let errorHandlerDisabled: Bool = {
         gsl_set_error_handler_off()
-        // One BLAS thread: results must not depend on how OpenBLAS splits a product.
-        openblas_set_num_threads(1)
+        // One BLAS thread: results must not depend on how OpenBLAS splits a product. Its idle
+        // worker threads are stopped (see shim.h).
+        symdetect_blas_single_thread()
         return true
     }()
 
