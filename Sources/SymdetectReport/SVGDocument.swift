@@ -14,8 +14,38 @@ struct SVGDocument {
     }
 
     static func number(_ x: Double) -> String {
-        let s = String(format: "%.2f", x)
-        // Trim "12.50" → "12.5", "12.00" → "12" (shorter files, still deterministic).
+        // "%.2f" trimmed: "12.50" → "12.5", "12.00" → "12", "-0.00" → "0" (shorter files,
+        // still deterministic). A figure writes ~10⁵ numbers: they are rounded here rather than
+        // through String(format:), with the same result (see `hundredths`).
+        guard let n = hundredths(x) else { return trimmed(String(format: "%.2f", x)) }
+        let magnitude = n.magnitude
+        let whole = magnitude / 100, fraction = Int(magnitude % 100)
+        var s = x.sign == .minus && magnitude != 0 ? "-" : ""
+        s += String(whole)
+        if fraction != 0 {
+            s += fraction % 10 == 0 ? "." + String(fraction / 10) : (fraction < 10 ? ".0" : ".") + String(fraction)
+        }
+        return s
+    }
+
+    /// x·100 rounded to the nearest integer, ties to even, from the exact binary value of x — what
+    /// printf's "%.2f" prints (glibc rounds the exact value in the current mode, to nearest
+    /// even) — or nil when |x·100| ≥ 2⁵² or x is not finite. y = fl(100x) is within half an ulp of
+    /// 100x, so the answer is ⌊y⌋ or ⌊y⌋ + 1; the sign of 100x − (⌊y⌋ + ½), computed by one fused
+    /// multiply-add (exact before its single rounding, which keeps the sign and zero), decides.
+    static func hundredths(_ x: Double) -> Int64? {
+        guard x.isFinite else { return nil }
+        let y = x * 100
+        guard abs(y) < 0x1p52 else { return nil }
+        let low = y.rounded(.down)
+        let half = low + 0.5
+        let d = (-half).addingProduct(x, 100)
+        let n: Double
+        if d > 0 { n = low + 1 } else if d < 0 { n = low } else { n = low.truncatingRemainder(dividingBy: 2) == 0 ? low : low + 1 }
+        return Int64(n)
+    }
+
+    private static func trimmed(_ s: String) -> String {
         var t = Substring(s)
         if t.contains(".") {
             while t.hasSuffix("0") { t = t.dropLast() }
