@@ -186,6 +186,14 @@ final class LargeFitTests: XCTestCase {
             XCTAssertEqual(b.shuffledPrefix(of: n, count: count), Array(all.prefix(count)), "n \(n)")
             XCTAssertEqual(a.next(), b.next(), "n \(n)")
         }
+        // The sorted subset: the same entries in ascending order, the generator in the same state.
+        for (n, count) in [(0, 0), (17, 5), (200, 64), (200, 65), (10_000, 10_000), (123_457, 2_000)] {
+            var a = SeededGenerator(seed: 11), b = SeededGenerator(seed: 11)
+            var all = Array(0..<n)
+            a.shuffle(&all)
+            XCTAssertEqual(b.sortedSubset(of: n, count: count), Array(all.prefix(count)).sorted(), "n \(n)")
+            XCTAssertEqual(a.next(), b.next(), "n \(n)")
+        }
     }
 
     func testShuffledSubsetIsSharedAndStable() {

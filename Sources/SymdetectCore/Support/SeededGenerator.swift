@@ -63,4 +63,20 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         }
         return all.prefix(count).map { Int($0) }
     }
+
+    /// `shuffledPrefix(of: n, count: count).sorted()` — the same subset and the generator left
+    /// in the same state — with the sort replaced by marking the drawn indices and reading the
+    /// marks in order (O(n) byte reads instead of an O(count·log count) comparison sort).
+    public mutating func sortedSubset(of n: Int, count: Int) -> [Int] {
+        let drawn = shuffledPrefix(of: n, count: count)
+        guard count > 64 else { return drawn.sorted() }
+        var marked = [Bool](repeating: false, count: n)
+        for i in drawn { marked[i] = true }
+        var sorted: [Int] = []
+        sorted.reserveCapacity(count)
+        marked.withUnsafeBufferPointer { m in
+            for i in 0..<n where m[i] { sorted.append(i) }
+        }
+        return sorted
+    }
 }

@@ -15,7 +15,7 @@ final class SeededSubsetCache: @unchecked Sendable {
         defer { lock.unlock() }
         if let hit = entries.first(where: { $0.n == n && $0.limit == limit && $0.seed == seed }) { return hit.indices }
         var rng = SeededGenerator(seed: seed)
-        let drawn = rng.shuffledPrefix(of: n, count: limit).sorted()
+        let drawn = rng.sortedSubset(of: n, count: limit)
         entries.append((n, limit, seed, drawn))
         if entries.count > 8 { entries.removeFirst() }
         return drawn

@@ -158,11 +158,7 @@ extension KDTree {
     func packedValues(_ values: [Double]) -> [Double] { order.map { values[$0] } }
 
     /// The points' coordinates in tree order (row-major, position i holds point order[i]).
-    func packedPoints() -> [Double] {
-        var out = [Double](repeating: 0, count: points.count)
-        for (i, idx) in order.enumerated() { for j in 0..<dimension { out[i * dimension + j] = points[idx * dimension + j] } }
-        return out
-    }
+    func packedPoints() -> [Double] { packed }
 }
 
 /// Caller-owned result buffers of a k-nearest-neighbour search: squared distances, point

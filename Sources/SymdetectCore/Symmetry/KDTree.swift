@@ -8,6 +8,9 @@ public struct KDTree: Sendable {
     /// Permutation of point indices; each node owns a contiguous range.
     var order: [Int]
     var nodes: [Node] = []
+    /// The points' coordinates in tree order (row-major, position i holds point order[i]): a
+    /// leaf's points are contiguous.
+    private(set) var packed: [Double]
     static let leafSize = 24
 
     struct Node: Sendable {
@@ -23,65 +26,90 @@ public struct KDTree: Sendable {
         self.points = points
         let n = points.count / dimension
         order = Array(0..<n)
-        if n > 0 { _ = build(0, n) }
+        packed = points
+        if n > 0 {
+            // The build moves each point's coordinates along with its index (`packed` is
+            // `order` applied to the points at every step), so its scans read memory in order
+            // instead of through the permutation; every comparison, hence the tree, is the same.
+            var nodes: [Node] = []
+            var order = self.order, packed = self.packed
+            order.withUnsafeMutableBufferPointer { o in
+                packed.withUnsafeMutableBufferPointer { x in
+                    _ = Self.build(0, n, order: o.baseAddress!, packed: x.baseAddress!, dimension: dimension, nodes: &nodes)
+                }
+            }
+            self.nodes = nodes
+            self.order = order
+            self.packed = packed
+        }
     }
 
     public var count: Int { order.count }
 
-    private mutating func build(_ start: Int, _ end: Int) -> Int {
+    /// Builds the subtree of positions start..<end and returns its node id: splits at the median
+    /// of the widest coordinate (ties by index), leaves of at most `leafSize` points.
+    private static func build(_ start: Int, _ end: Int, order o: UnsafeMutablePointer<Int>, packed x: UnsafeMutablePointer<Double>,
+                              dimension d: Int, nodes: inout [Node]) -> Int {
         let id = nodes.count
         nodes.append(Node(start: start, end: end))
         guard end - start > Self.leafSize else { return id }
         var best = 0, bestSpread = -1.0
-        let d = dimension
-        points.withUnsafeBufferPointer { pts in
-        order.withUnsafeBufferPointer { o in
-            for j in 0..<d {
-                var lo = Double.infinity, hi = -Double.infinity
-                for i in start..<end { let v = pts[o[i] * d + j]; lo = min(lo, v); hi = max(hi, v) }
-                if hi - lo > bestSpread { bestSpread = hi - lo; best = j }
-            }
-        }}
+        for j in 0..<d {
+            var lo = Double.infinity, hi = -Double.infinity
+            for i in start..<end { let v = x[i * d + j]; lo = min(lo, v); hi = max(hi, v) }
+            if hi - lo > bestSpread { bestSpread = hi - lo; best = j }
+        }
         guard bestSpread > 0 else { return id }
         let mid = (start + end) / 2
         // Only the median matters: partition by (coordinate, index) around rank mid, which puts
         // the same points on each side as a full sort would.
-        Self.select(&order, start, end, rank: mid, points: points, dimension: dimension, coordinate: best)
+        select(start, end, rank: mid, order: o, packed: x, dimension: d, coordinate: best)
         nodes[id].splitDimension = best
-        nodes[id].splitValue = points[order[mid] * dimension + best]
-        let l = build(start, mid)
-        let r = build(mid, end)
+        nodes[id].splitValue = x[mid * d + best]
+        let l = build(start, mid, order: o, packed: x, dimension: d, nodes: &nodes)
+        let r = build(mid, end, order: o, packed: x, dimension: d, nodes: &nodes)
         nodes[id].left = l
         nodes[id].right = r
         return id
     }
 
-    /// Rearranges order[start..<end] so that position `rank` holds the element a sort by
+    /// Rearranges positions start..<end so that position `rank` holds the point a sort by
     /// (coordinate value, index) would put there, smaller keys before it and larger after
-    /// (Hoare's quickselect, median-of-three pivots).
-    static func select(_ order: inout [Int], _ start: Int, _ end: Int, rank: Int, points: [Double], dimension d: Int, coordinate c: Int) {
-        points.withUnsafeBufferPointer { pts in
-            order.withUnsafeMutableBufferPointer { o in
-                @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
-                    let va = pts[a * d + c], vb = pts[b * d + c]
-                    return va < vb || (va == vb && a < b)
-                }
-                var lo = start, hi = end - 1
-                while lo < hi {
-                    let m = lo + (hi - lo) / 2
-                    if less(o[m], o[lo]) { o.swapAt(m, lo) }
-                    if less(o[hi], o[lo]) { o.swapAt(hi, lo) }
-                    if less(o[hi], o[m]) { o.swapAt(hi, m) }
-                    let pivot = o[m]
-                    var i = lo, j = hi
-                    while i <= j {
-                        while less(o[i], pivot) { i += 1 }
-                        while less(pivot, o[j]) { j -= 1 }
-                        if i <= j { o.swapAt(i, j); i += 1; j -= 1 }
-                    }
-                    if rank <= j { hi = j } else if rank >= i { lo = i } else { return }
-                }
+    /// (Hoare's quickselect, median-of-three pivots); a point's coordinates move with its index.
+    private static func select(_ start: Int, _ end: Int, rank: Int, order o: UnsafeMutablePointer<Int>,
+                               packed x: UnsafeMutablePointer<Double>, dimension d: Int, coordinate c: Int) {
+        @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
+            let va = x[a * d + c], vb = x[b * d + c]
+            return va < vb || (va == vb && o[a] < o[b])
+        }
+        @inline(__always) func swapAt(_ a: Int, _ b: Int) {
+            guard a != b else { return }
+            let t = o[a]; o[a] = o[b]; o[b] = t
+            for j in 0..<d { let u = x[a * d + j]; x[a * d + j] = x[b * d + j]; x[b * d + j] = u }
+        }
+        var lo = start, hi = end - 1
+        while lo < hi {
+            let m = lo + (hi - lo) / 2
+            if less(m, lo) { swapAt(m, lo) }
+            if less(hi, lo) { swapAt(hi, lo) }
+            if less(hi, m) { swapAt(hi, m) }
+            // The pivot is a value, not a position: its position moves as the partition swaps.
+            let pivotValue = x[m * d + c], pivotIndex = o[m]
+            @inline(__always) func belowPivot(_ a: Int) -> Bool {
+                let v = x[a * d + c]
+                return v < pivotValue || (v == pivotValue && o[a] < pivotIndex)
             }
+            @inline(__always) func abovePivot(_ a: Int) -> Bool {
+                let v = x[a * d + c]
+                return pivotValue < v || (pivotValue == v && pivotIndex < o[a])
+            }
+            var i = lo, j = hi
+            while i <= j {
+                while belowPivot(i) { i += 1 }
+                while abovePivot(j) { j -= 1 }
+                if i <= j { swapAt(i, j); i += 1; j -= 1 }
+            }
+            if rank <= j { hi = j } else if rank >= i { lo = i } else { return }
         }
     }
 

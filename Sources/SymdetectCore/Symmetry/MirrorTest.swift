@@ -68,7 +68,7 @@ public struct MirrorContext: Sendable {
             var rng = SeededGenerator(seed: seed)
             func subset(_ n: Int, _ cap: Int) -> [Int] {
                 guard n > cap else { return Array(0..<n) }
-                return rng.shuffledPrefix(of: n, count: cap).sorted()
+                return rng.sortedSubset(of: n, count: cap)
             }
             let reference = subset(table.count, MirrorContext.maxReference)
             self.reference = reference
