@@ -140,4 +140,17 @@ final class VerdictEvidenceTests: XCTestCase {
         XCTAssertTrue(r.coincidentOperations.contains { $0.sameAs == "swap(r1,r2)" }, "\(r.coincidentOperations)")
         XCTAssertFalse(r.group.isTruncated)
     }
+
+    /// Significant digits of a label as its shortest round-trip decimal writes them (counted
+    /// by hand from the decimal text; Swift prints these values exactly so).
+    func testSignificantDigitsOfLabels() {
+        let cases: [(Double, Int)] = [
+            (1234.5, 5), (1.5e-07, 2), (0.0012, 2), (100, 1), (1e300, 1), (-0.5, 1), (7, 1),
+            (0.1 + 0.2, 17), (123_456_789_012_345, 15), (2.5e-320, 2), (1.0000000000000002, 17), (120.05, 5),
+        ]
+        for (y, digits) in cases { XCTAssertEqual(LabelResolution.significantDigits(y), digits, "\(y)") }
+        // Half a unit in the last of 12 significant digits of labels near 1–4 (largest 3.5).
+        XCTAssertEqual(LabelResolution.estimate([1.23456789012, 3.5, 2.25])!, 5e-12, accuracy: 1e-24)
+        XCTAssertNil(LabelResolution.estimate([0, 0]))
+    }
 }
