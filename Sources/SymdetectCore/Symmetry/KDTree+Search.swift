@@ -48,13 +48,10 @@ extension KDTree {
         // Three coordinates (the common case) are read once, and their distance unrolled:
         // ((0 + t0²) + t1²) + t2² is t0² + t1² + t2² summed left to right, as the loop does.
         let (q0, q1, q2) = d == 3 ? (q[0], q[1], q[2]) : (0, 0, 0)
-        // Leaves hold at most `leafSize` points, unless all their points coincide.
-        let leafCapacity = 2 * Self.leafSize
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: capacity + capacity * d + leafCapacity) { doubles in
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: capacity + capacity * d) { doubles in
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { ints in
             let sb = doubles.baseAddress!
             let so = doubles.baseAddress! + capacity
-            let leaf = so + capacity * d
             let sn = ints.baseAddress!
             var found = 0
             order.withUnsafeBufferPointer { ord in
@@ -70,24 +67,9 @@ extension KDTree {
                     if bound * (1 - 1e-9) > worst { continue }
                     let node = nd[id]
                     if node.left < 0 {
-                        // Three coordinates: the leaf's distances first, all independent (they
-                        // overlap in the pipeline instead of waiting behind each admission's
-                        // branches), then the admissions in point order as before.
-                        let batched = d == 3 && node.end - node.start <= leafCapacity
-                        if batched {
-                            let base = pts.baseAddress! + 3 * node.start
-                            for n in 0..<(node.end - node.start) {
-                                let t0 = base[3 * n] - q0, t1 = base[3 * n + 1] - q1, t2 = base[3 * n + 2] - q2
-                                var s = t0 * t0 + t1 * t1
-                                s += t2 * t2
-                                leaf[n] = s
-                            }
-                        }
                         for i in node.start..<node.end {
                             var s: Double
-                            if batched {
-                                s = leaf[i - node.start]
-                            } else if d == 3 {
+                            if d == 3 {
                                 let t0 = pts[3 * i] - q0, t1 = pts[3 * i + 1] - q1, t2 = pts[3 * i + 2] - q2
                                 s = t0 * t0 + t1 * t1
                                 s += t2 * t2

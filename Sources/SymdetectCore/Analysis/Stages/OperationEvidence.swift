@@ -67,15 +67,28 @@ struct OperationEvidence {
     /// does not depend on scheduling.
     static func gather(_ operations: [SymmetryOperation], _ inputs: Inputs, progress: SynchronizedProgress) -> [OperationEvidence] {
         let shared = SampleTerms(inputs)
+        let schedule = longestFirst(operations)
         var results = [OperationEvidence?](repeating: nil, count: operations.count)
         results.withUnsafeMutableBufferPointer { buffer in
             let slots = UnsafeMutableSendableBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: operations.count) { k in
-                progress(.testing(operation: operations[k].name, index: k + 1, of: operations.count))
+            // Iterations are handed out in increasing order to whichever thread is free.
+            DispatchQueue.concurrentPerform(iterations: operations.count) { n in
+                let k = schedule[n]
+                progress(.testing(operation: operations[k].name, index: n + 1, of: operations.count))
                 slots[k] = OperationEvidence(operations[k], inputs, shared)
             }
         }
         return results.map { $0! }
+    }
+
+    /// The positions of `operations`, the costliest first (ties in input order): the model
+    /// floors evaluate the monomials at every non-identity member of the orbit (up to 12), the
+    /// rest of an operation's tests costs about the same for all. Started in this order, the
+    /// last operations to start are short ones, so no thread idles long while another finishes
+    /// (the order of starting changes no result: each result has its own slot).
+    static func longestFirst(_ operations: [SymmetryOperation]) -> [Int] {
+        let cost = operations.map { $0.orbitMatrices(limit: 12).count }
+        return operations.indices.sorted { cost[$0] > cost[$1] || (cost[$0] == cost[$1] && $0 < $1) }
     }
 
     init(_ op: SymmetryOperation, _ inputs: Inputs, _ shared: SampleTerms) {
