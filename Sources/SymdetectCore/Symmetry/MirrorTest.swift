@@ -171,13 +171,14 @@ public struct MirrorContext: Sendable {
             }
             keys[t] = key
         }
-        // Keys below 32^d with (key, position) packed into one integer, key·n + position (absent:
-        // key 32^d): sorting those plain integers is the sort by (key, position).
-        var cells = 1, fits = d * 5 < Int.bitWidth - 2
-        if fits { cells = 1 << (d * 5); let (product, overflow) = (cells + 1).multipliedReportingOverflow(by: max(n, 1)); fits = !overflow && product >= 0 }
-        guard fits else { return (0..<n).sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) } }
+        // (key, position) packed into one integer, key·n + position, with the absent points' key
+        // 32^d (above every cell's): sorting those plain integers is the sort by (key, position).
+        // Needs (32^d + 1)·n < 2^62; otherwise the keys are sorted by comparison.
+        let bits = 5 * d
+        guard bits <= 50, n < 1 << (61 - bits) else { return (0..<n).sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) } }
+        let absent = 1 << bits
         var packed = [Int](repeating: 0, count: n)
-        for t in 0..<n { packed[t] = (present[t] ? keys[t] : cells) * n + t }
+        for t in 0..<n { packed[t] = (present[t] ? keys[t] : absent) * n + t }
         packed.sort()
         for s in 0..<n { packed[s] %= n }
         return packed
