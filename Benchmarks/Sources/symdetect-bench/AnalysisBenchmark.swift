@@ -38,6 +38,7 @@ func runAnalyzeBenchmark(_ arguments: BenchmarkArguments) throws {
     let table = syntheticWell(rows: rows)
     let start = monotonicSeconds()
     var last = start
+    var lastCPU = processCPUSeconds()
     var stage = "start"
     let result = try Analyzer.run(table, AnalysisConfiguration()) { progress in
         // Each stage's duration, printed when the next one starts (operation tests as one stage).
@@ -51,12 +52,13 @@ func runAnalyzeBenchmark(_ arguments: BenchmarkArguments) throws {
         case .measuringLearningCurve: message = "learning curve"
         }
         if message == stage { return }
-        let now = monotonicSeconds()
-        fputs(String(format: "  %6.2f s  %@\n", now - last, stage), stderr)
+        let now = monotonicSeconds(), cpu = processCPUSeconds()
+        fputs(String(format: "  %6.3f s  %6.3f CPU-s  %@\n", now - last, cpu - lastCPU, stage), stderr)
         stage = message
         last = now
+        lastCPU = cpu
     }
-    fputs(String(format: "  %6.2f s  %@\n", monotonicSeconds() - last, stage), stderr)
+    fputs(String(format: "  %6.3f s  %6.3f CPU-s  %@\n", monotonicSeconds() - last, processCPUSeconds() - lastCPU, stage), stderr)
     let elapsed = monotonicSeconds() - start
     let exact = result.operations.filter { $0.verdict == .exact }.map { $0.name }
     print("analyze: \(rows) rows x 3 coordinates, \(result.operations.count) operations: \(String(format: "%.2f", elapsed)) s; exact: \(exact.joined(separator: " "))")

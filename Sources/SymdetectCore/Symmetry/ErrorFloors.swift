@@ -56,70 +56,59 @@ public enum ErrorFloorEstimator {
 
     public static func modelBased(fit: TaylorFit, higherOrder: TaylorFit?, operation: SymmetryOperation,
                                   table: SampleTable, seed: UInt64 = defaultSeed) -> SchemeFloors {
+        modelBased(ModelFloorBasis(fit: fit, higherOrder: higherOrder, table: table, seed: seed), operation: operation)
+    }
+
+    /// The model-based floors of `operation` from the operation-independent part `basis` (see
+    /// `ModelFloorBasis`): the values of `modelBased(fit:higherOrder:operation:table:seed:)`,
+    /// bit for bit, with the monomials and products at each sample x computed once per basis
+    /// instead of once per operation (and again for the identity of every orbit).
+    static func modelBased(_ basis: ModelFloorBasis, operation: SymmetryOperation) -> SchemeFloors {
         let orbit = operation.orbitMatrices(limit: 12)
-        let samples = sampleIndices(table.count, seed: seed)
-        let p = fit.parameterCount
-        // Every polynomial involved is a dot product with one monomial vector: the graded
-        // exponent list of the higher-order fit starts with the order-k list (same centre).
-        let hi = higherOrder.flatMap { $0.center == fit.center && Array($0.exponents.prefix(p)) == fit.exponents ? $0 : nil }
-        let exponents = hi?.exponents ?? fit.exponents
-        let order = hi?.order ?? fit.order
-        let beta = fit.coefficients
-        let quadratic = (0..<p).map { fit.exponents[$0].reduce(0, +) <= 2 ? beta[$0] : 0 }
-        let betaHi = hi?.coefficients
+        let samples = basis.samples
+        let fit = basis.fit
+        let p = basis.parameterCount, m = basis.monomialCount
+        let hasHigher = basis.hasHigherOrder
         let inv = 1 / Double(orbit.count)
         var naive: [Double] = [], hess: [Double] = [], taylor: [Double] = [], seA: [Double] = []
         naive.reserveCapacity(samples.count); seA.reserveCapacity(samples.count)
         let d = fit.dimension
-        let monomials = FlatMonomials(exponents, dimension: d, order: order)
-        let m = exponents.count
+        let monomials = basis.monomials
         var a = [Double](repeating: 0, count: p)
         var u = [Double](repeating: 0, count: d), gu = [Double](repeating: 0, count: d)
-        var phi = [Double](repeating: 0, count: m), img = [Double](repeating: 0, count: m)
-        var pw = [Double](repeating: 1, count: d * (order + 1))
+        var img = [Double](repeating: 0, count: m)
+        var pw = [Double](repeating: 1, count: d * (monomials.order + 1))
         let orbitStorage = orbit.map { $0.storage }
         let identity = Matrix.identity(d).storage
         let isIdentity = orbitStorage.map { $0 == identity }
-        let quadraticBeta = quadratic
+        let table = basis.table
         // Many coefficients: the quadratic forms aᵀ Cov(β) a of all samples at once, as
         // rowwise dots of A and A·Cov (one BLAS-3 product; A holds a per sample, column-major).
         let batched = p >= batchedVarianceParameterCount
         var aAll = [Double](repeating: 0, count: batched ? samples.count * p : 0)
-        var sampleNumber = 0
         var nonZeroStorage = [Int](repeating: 0, count: p)
         fit.covariance.storage.withUnsafeBufferPointer { cov in
         nonZeroStorage.withUnsafeMutableBufferPointer { nonZero in
         a.withUnsafeMutableBufferPointer { a in
-        phi.withUnsafeMutableBufferPointer { phi in
         img.withUnsafeMutableBufferPointer { img in
         pw.withUnsafeMutableBufferPointer { pw in
-        beta.withUnsafeBufferPointer { beta in
-        quadraticBeta.withUnsafeBufferPointer { quadratic in
-        (betaHi ?? []).withUnsafeBufferPointer { bh in
-            /// (β·x, β_quadratic·x, β⁺·x) over the first p (β⁺: all) monomials: three dot
-            /// products, each summed from 0 in index order, computed side by side (independent
-            /// chains of additions).
-            @inline(__always) func products(_ x: UnsafeMutableBufferPointer<Double>) -> (Double, Double, Double) {
-                var t = 0.0, q = 0.0, h = 0.0
-                if bh.isEmpty {
-                    for c in 0..<p { let v = x[c]; t += v * beta[c]; q += v * quadratic[c] }
-                } else {
-                    for c in 0..<p { let v = x[c]; t += v * beta[c]; q += v * quadratic[c]; h += v * bh[c] }
-                    for c in p..<bh.count { h += x[c] * bh[c] }
-                }
-                return (t, q, h)
-            }
-            for i in samples {
+        basis.phi.withUnsafeBufferPointer { allPhi in
+        basis.beta.withUnsafeBufferPointer { beta in
+        basis.quadraticBeta.withUnsafeBufferPointer { quadratic in
+        basis.betaHigher.withUnsafeBufferPointer { bh in
+            for (n, i) in samples.enumerated() {
                 for j in 0..<d { u[j] = table.features[j][i] - fit.center[j] }
-                monomials.evaluate(u, powers: pw, into: phi)
-                let (tx, _, hx) = products(phi)
-                let rx = betaHi == nil ? 0 : hx - tx
+                let phi = UnsafeBufferPointer(rebasing: allPhi[(n * m)..<((n + 1) * m)])
+                let tx = basis.t[n], tqx = basis.tQuadratic[n], hx = basis.tHigher[n]
+                let rx = hasHigher ? hx - tx : 0
                 var tMean = 0.0, hsMean = 0.0, rMean = 0.0
                 for c in 0..<p { a[c] = phi[c] }
                 for (o, g) in orbitStorage.enumerated() {
+                    let t: Double, tq: Double, th: Double
                     if isIdentity[o] {
-                        // I·u = u bit for bit (u − c is never −0), so its monomials are φ.
-                        for c in 0..<m { img[c] = phi[c] }
+                        // I·u = u bit for bit (u − c is never −0): its monomials and products are those at x.
+                        (t, tq, th) = (tx, tqx, hx)
+                        for c in 0..<p { a[c] -= phi[c] * inv }
                     } else {
                         // g·u, summed as Matrix * [Double] does.
                         for r in 0..<d {
@@ -128,20 +117,19 @@ public enum ErrorFloorEstimator {
                             gu[r] = s
                         }
                         monomials.evaluate(gu, powers: pw, into: img)
+                        (t, tq, th) = ModelFloorBasis.products(UnsafeBufferPointer(img), p, beta, quadratic, bh)
+                        for c in 0..<p { a[c] -= img[c] * inv }
                     }
-                    let (t, tq, th) = products(img)
                     tMean += t * inv
                     hsMean += (t - tq) * inv
-                    if betaHi != nil { rMean += (th - t) * inv }
-                    for c in 0..<p { a[c] -= img[c] * inv }
+                    if hasHigher { rMean += (th - t) * inv }
                 }
                 naive.append(tx - tMean)
                 if operation.isInvolution { hess.append(hsMean) }
-                if betaHi != nil { taylor.append(rx - rMean) }
+                if hasHigher { taylor.append(rx - rMean) }
                 // T_a(x) = Σ_α β_α a_α with a_α = u^α − mean_g (G u)^α, so Var(T_a) = aᵀ Cov(β) a.
                 if batched {
-                    for c in 0..<p { aAll[c * samples.count + sampleNumber] = a[c] }
-                    sampleNumber += 1
+                    for c in 0..<p { aAll[c * samples.count + n] = a[c] }
                     continue
                 }
                 // Summed over the non-zero a_α only: v = Σ_b a_b·(Σ_c Cov_bc·a_c), b and c ascending.
@@ -232,21 +220,58 @@ public enum ErrorFloorEstimator {
     }
 
     public static func mirrorBased(test: MirrorTest, fit: TaylorFit, table: SampleTable, operation: SymmetryOperation) -> SchemeFloors? {
+        mirrorBased(test: test, fit: fit, operation: operation, atTested: nil)
+    }
+
+    /// T and its quadratic part h at the tested samples of a mirror context (by position), as
+    /// `mirrorBased` evaluates them: shared by every operation's mirror floors.
+    struct TestedSampleValues: Sendable {
+        let t: [Double]
+        let h: [Double]
+
+        init(fit: TaylorFit, testedPoints: [Double]) {
+            let t = FlatTaylorPolynomial(fit.polynomial)
+            let h = FlatTaylorPolynomial(fit.polynomial.truncated(toOrder: 2))
+            let d = fit.dimension
+            let n = d > 0 ? testedPoints.count / d : 0
+            var tv = [Double](repeating: 0, count: n), hv = tv
+            testedPoints.withUnsafeBufferPointer { x in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: d + max(t.scratchCount, h.scratchCount)) { scratch in
+                    let u = scratch.baseAddress!, pw = u + d
+                    for i in 0..<n {
+                        hv[i] = h.value(at: x.baseAddress! + i * d, displacement: u, powers: pw)
+                        tv[i] = t.value(at: x.baseAddress! + i * d, displacement: u, powers: pw)
+                    }
+                }
+            }
+            self.t = tv
+            self.h = hv
+        }
+    }
+
+    /// `atTested`, when given, holds T and h at the tested samples of the test's context
+    /// (`TestedSampleValues`): read instead of evaluated again, the same values.
+    static func mirrorBased(test: MirrorTest, fit: TaylorFit, operation: SymmetryOperation,
+                            atTested: TestedSampleValues?) -> SchemeFloors? {
         guard test.usable >= MirrorTest.minimumPairs else { return nil }
         let t = FlatTaylorPolynomial(fit.polynomial)
         let h = FlatTaylorPolynomial(fit.polynomial.truncated(toOrder: 2))
-        let d = table.dimension
+        let d = fit.dimension
         var en: [Double] = [], eh: [Double] = [], et: [Double] = [], l2 = 0.0
         en.reserveCapacity(test.pairs.count); eh.reserveCapacity(test.pairs.count); et.reserveCapacity(test.pairs.count)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * d + max(t.scratchCount, h.scratchCount)) { scratch in
             let x = scratch.baseAddress!, u = x + d, pw = u + d
             for (n, pair) in test.pairs.enumerated() {
-                for j in 0..<d { x[j] = test.samplePoints[n * d + j] }
                 let y = pair.label, yg = pair.imagePrediction
-                let (hx, tx) = (h.value(at: x, displacement: u, powers: pw), t.value(at: x, displacement: u, powers: pw))
-                let (hg, tg) = pair.image.withUnsafeBufferPointer { g in
-                    (h.value(at: g.baseAddress!, displacement: u, powers: pw), t.value(at: g.baseAddress!, displacement: u, powers: pw))
+                let hx: Double, tx: Double
+                if let atTested {
+                    (hx, tx) = (atTested.h[test.testedPositions[n]], atTested.t[test.testedPositions[n]])
+                } else {
+                    for j in 0..<d { x[j] = test.samplePoints[n * d + j] }
+                    (hx, tx) = (h.value(at: x, displacement: u, powers: pw), t.value(at: x, displacement: u, powers: pw))
                 }
+                for j in 0..<d { x[j] = test.imagePoints[n * d + j] }
+                let (hg, tg) = (h.value(at: x, displacement: u, powers: pw), t.value(at: x, displacement: u, powers: pw))
                 en.append((y - yg) / 2)
                 eh.append((y - hx + yg - hg) / 2)
                 et.append((y - tx - yg + tg) / 2)
@@ -282,6 +307,94 @@ public enum ErrorFloorEstimator {
     static func sampleIndices(_ n: Int, seed: UInt64) -> [Int] {
         guard n > maxSamples else { return Array(0..<n) }
         return SeededSubsetCache.shared.indices(n, limit: maxSamples, seed: seed)
+    }
+}
+
+/// The part of the model-based floors that does not depend on the operation: the seeded floor
+/// samples x of a table, the monomials u^α of u = x − c (the higher-order fit's list when there
+/// is one, which starts with the fit's) and, at each x, the three dot products of
+/// `ModelFloorBasis.products` — T(x), its quadratic part and T⁺(x). An analysis builds it once
+/// and every operation's floors read it.
+struct ModelFloorBasis: @unchecked Sendable {
+    let fit: TaylorFit
+    let table: SampleTable
+    let samples: [Int]
+    let monomials: FlatMonomials
+    let parameterCount: Int
+    let monomialCount: Int
+    /// Whether a compatible higher-order fit T⁺ is present (same centre, graded list extending the fit's).
+    let hasHigherOrder: Bool
+    let beta: [Double]
+    /// β with the terms of order > 2 zeroed: the quadratic model h.
+    let quadraticBeta: [Double]
+    /// β⁺, or empty.
+    let betaHigher: [Double]
+    /// Per sample n: its `monomialCount` monomials at `phi[n·m ..< (n + 1)·m]`, and T, h, T⁺ at x.
+    let phi: [Double]
+    let t: [Double]
+    let tQuadratic: [Double]
+    let tHigher: [Double]
+
+    init(fit: TaylorFit, higherOrder: TaylorFit?, table: SampleTable, seed: UInt64 = ErrorFloorEstimator.defaultSeed) {
+        self.fit = fit
+        self.table = table
+        let samples = ErrorFloorEstimator.sampleIndices(table.count, seed: seed)
+        self.samples = samples
+        let p = fit.parameterCount
+        // Every polynomial involved is a dot product with one monomial vector: the graded
+        // exponent list of the higher-order fit starts with the order-k list (same centre).
+        let hi = higherOrder.flatMap { $0.center == fit.center && Array($0.exponents.prefix(p)) == fit.exponents ? $0 : nil }
+        let exponents = hi?.exponents ?? fit.exponents
+        let order = hi?.order ?? fit.order
+        let d = fit.dimension
+        let monomials = FlatMonomials(exponents, dimension: d, order: order)
+        self.monomials = monomials
+        parameterCount = p
+        let m = exponents.count
+        monomialCount = m
+        hasHigherOrder = hi != nil
+        let beta = fit.coefficients
+        let quadraticBeta = (0..<p).map { fit.exponents[$0].reduce(0, +) <= 2 ? fit.coefficients[$0] : 0 }
+        let betaHigher = hi?.coefficients ?? []
+        self.beta = beta
+        self.quadraticBeta = quadraticBeta
+        self.betaHigher = betaHigher
+        var values = [Double](repeating: 0, count: samples.count * m)
+        var t = [Double](repeating: 0, count: samples.count), tq = t, th = t
+        var u = [Double](repeating: 0, count: d)
+        var pw = [Double](repeating: 1, count: d * (order + 1))
+        values.withUnsafeMutableBufferPointer { phi in
+        pw.withUnsafeMutableBufferPointer { pw in
+        beta.withUnsafeBufferPointer { beta in
+        quadraticBeta.withUnsafeBufferPointer { quadratic in
+        betaHigher.withUnsafeBufferPointer { bh in
+            for (n, i) in samples.enumerated() {
+                for j in 0..<d { u[j] = table.features[j][i] - fit.center[j] }
+                let out = UnsafeMutableBufferPointer(rebasing: phi[(n * m)..<((n + 1) * m)])
+                monomials.evaluate(u, powers: pw, into: out)
+                (t[n], tq[n], th[n]) = Self.products(UnsafeBufferPointer(out), p, beta, quadratic, bh)
+            }
+        }}}}}
+        phi = values
+        self.t = t
+        tQuadratic = tq
+        tHigher = th
+    }
+
+    /// (β·x, β_quadratic·x, β⁺·x) over the first p (β⁺: all) monomials x: three dot products,
+    /// each summed from 0 in index order, computed side by side (independent chains of
+    /// additions); β⁺·x is 0 without a higher-order fit (`bh` empty).
+    @inline(__always)
+    static func products(_ x: UnsafeBufferPointer<Double>, _ p: Int, _ beta: UnsafeBufferPointer<Double>,
+                         _ quadratic: UnsafeBufferPointer<Double>, _ bh: UnsafeBufferPointer<Double>) -> (Double, Double, Double) {
+        var t = 0.0, q = 0.0, h = 0.0
+        if bh.isEmpty {
+            for c in 0..<p { let v = x[c]; t += v * beta[c]; q += v * quadratic[c] }
+        } else {
+            for c in 0..<p { let v = x[c]; t += v * beta[c]; q += v * quadratic[c]; h += v * bh[c] }
+            for c in p..<bh.count { h += x[c] * bh[c] }
+        }
+        return (t, q, h)
     }
 }
 

@@ -125,10 +125,11 @@ public struct MirrorContext: Sendable {
         var looQueries: [Query?] = []
         looQueries.reserveCapacity(tested.count)
         let k = predictor.neighbourCount
-        let looPoints = tested.indices.map { t in (0..<d).map { testedPoints[t * d + $0] / scale[$0] } }
+        var looPoints = [Double](repeating: 0, count: tested.count * d)
+        for t in tested.indices { for j in 0..<d { looPoints[t * d + j] = testedPoints[t * d + j] / scale[j] } }
         // Independent queries, answered concurrently in contiguous runs of the spatial order;
         // each answer goes to its own slot, so the result does not depend on scheduling.
-        let spatial = Self.spatialOrder(looPoints)
+        let spatial = Self.spatialOrder(looPoints, dimension: d, present: [Bool](repeating: true, count: tested.count))
         let answers = UnsafeMutableBufferPointer<Query?>.allocate(capacity: tested.count)
         answers.initialize(repeating: nil)
         defer { answers.deallocate() }
@@ -138,37 +139,49 @@ public struct MirrorContext: Sendable {
             defer { scratch.deallocate() }
             packed.withUnsafeBufferPointer { points in
             packedRefLabels.withUnsafeBufferPointer { labels in
+            looPoints.withUnsafeBufferPointer { queries in
                 for s in (r * spatial.count / runs)..<((r + 1) * spatial.count / runs) {
                     let t = spatial[s]
-                    answers[t] = looPoints[t].withUnsafeBufferPointer { q in
-                        Self.query(q.baseAddress!, excluding: positions[t], k: k, tree: tree, points: points, labels: labels,
-                                   predictor: predictor, referenceRadius: nil, scratch: scratch)
-                    }
+                    answers[t] = Self.query(queries.baseAddress! + t * d, excluding: positions[t], k: k, tree: tree, points: points,
+                                            labels: labels, predictor: predictor, referenceRadius: nil, scratch: scratch)
                 }
-            }}
+            }}}
         }
         looQueries = Array(answers)
         loo = looQueries
     }
 
-    /// Positions of `points` (empty ones last) sorted by the cell of a 32×…×32 grid over their
-    /// bounding box, cells in lexicographic order, ties by position: an order in which
-    /// successive neighbour queries stay close in space.
-    static func spatialOrder(_ points: [[Double]]) -> [Int] {
-        guard let d = points.first(where: { !$0.isEmpty })?.count else { return Array(points.indices) }
+    /// Positions 0..<n of the points (row-major, `dimension` values each; those not `present`
+    /// last) sorted by the cell of a 32×…×32 grid over the bounding box of the present ones,
+    /// cells in lexicographic order, ties by position: an order in which successive neighbour
+    /// queries stay close in space.
+    static func spatialOrder(_ points: [Double], dimension d: Int, present: [Bool]) -> [Int] {
+        let n = present.count
+        guard d > 0, present.contains(true) else { return Array(0..<n) }
         var lo = [Double](repeating: .infinity, count: d), hi = [Double](repeating: -.infinity, count: d)
-        for q in points where !q.isEmpty { for j in 0..<d { lo[j] = min(lo[j], q[j]); hi[j] = max(hi[j], q[j]) } }
-        let keys: [Int] = points.map { q in
-            guard !q.isEmpty else { return Int.max }
+        for t in 0..<n where present[t] { for j in 0..<d { lo[j] = min(lo[j], points[t * d + j]); hi[j] = max(hi[j], points[t * d + j]) } }
+        // Cell key Σ_j cell_j·32^(d−1−j) (wrapping, as a key only orders); absent points get Int.max.
+        var keys = [Int](repeating: Int.max, count: n)
+        for t in 0..<n where present[t] {
             var key = 0
             for j in 0..<d {
                 let width = hi[j] - lo[j]
-                let cell = width > 0 ? min(31, max(0, Int((q[j] - lo[j]) / width * 32))) : 0
+                let cell = width > 0 ? min(31, max(0, Int((points[t * d + j] - lo[j]) / width * 32))) : 0
                 key = key &* 32 &+ cell
             }
-            return key
+            keys[t] = key
         }
-        return points.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        // (key, position) packed into one integer, key·n + position, with the absent points' key
+        // 32^d (above every cell's): sorting those plain integers is the sort by (key, position).
+        // Needs (32^d + 1)·n < 2^62; otherwise the keys are sorted by comparison.
+        let bits = 5 * d
+        guard bits <= 50, n < 1 << (61 - bits) else { return (0..<n).sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) } }
+        let absent = 1 << bits
+        var packed = [Int](repeating: 0, count: n)
+        for t in 0..<n { packed[t] = (present[t] ? keys[t] : absent) * n + t }
+        packed.sort()
+        for s in 0..<n { packed[s] %= n }
+        return packed
     }
 
     /// A local prediction at q, or nil when q is not inside the data: the neighbourhood must be
@@ -229,8 +242,6 @@ public struct MirrorContext: Sendable {
 /// One tested sample and its mirror image.
 public struct MirrorPair: Sendable {
     public let sample: Int
-    /// g·xᵢ in the user's coordinates.
-    public let image: [Double]
     /// Label yᵢ and the local prediction ŷ(g·xᵢ), both in label units.
     public let label: Double
     public let imagePrediction: Double
@@ -253,8 +264,11 @@ public struct MirrorPair: Sendable {
 public struct MirrorTest: Sendable {
     public let tested: Int
     public let pairs: [MirrorPair]
-    /// xᵢ of every pair, row-major (pair after pair).
+    /// xᵢ and g·xᵢ (user coordinates) of every pair, row-major (pair after pair), and the
+    /// position of xᵢ among the context's tested samples.
     let samplePoints: [Double]
+    let imagePoints: [Double]
+    let testedPositions: [Int]
     public var usable: Int { pairs.count }
     public var coverage: Double { tested > 0 ? Double(pairs.count) / Double(tested) : 0 }
     public let pValue: Double?
@@ -295,49 +309,49 @@ public struct MirrorTest: Sendable {
         // then the pairs in sample order. Each query is independent, so the order changes no result.
         let count = context.tested.count
         var images = [Double](repeating: 0, count: count * d)
-        var queries = [[Double]](repeating: [], count: count)
+        var queries = [Double](repeating: 0, count: count * d)
         var hasImage = [Bool](repeating: false, count: count)
-        let center = context.center
+        let center = context.center, scale = context.scale
+        let storages = matrices.map { $0.storage }
         withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { u in
             for t in context.tested.indices where context.loo[t] != nil {
-                let g = matrices[t % matrices.count]
+                let g = storages[t % storages.count]
                 for j in 0..<d { u[j] = context.testedPoints[t * d + j] - center[j] }
                 // g·xᵢ = c + G(xᵢ − c), the product summed as `Matrix * [Double]` does.
-                var query = [Double](repeating: 0, count: d)
                 for r in 0..<d {
                     var gu = 0.0
-                    for j in 0..<d { gu += g[r, j] * u[j] }
+                    for j in 0..<d { gu += g[r * d + j] * u[j] }
                     images[t * d + r] = center[r] + gu
-                    query[r] = images[t * d + r] / context.scale[r]
+                    queries[t * d + r] = images[t * d + r] / scale[r]
                 }
-                queries[t] = query
                 hasImage[t] = true
             }
         }
         var answers = [MirrorContext.Query?](repeating: nil, count: count)
         let scratch = MirrorContext.QueryScratch(k: k, dimension: d, predictor: context.predictor)
         defer { scratch.deallocate() }
+        let spatial = MirrorContext.spatialOrder(queries, dimension: d, present: hasImage)
         context.packedPoints.withUnsafeBufferPointer { points in
         context.packedLabels.withUnsafeBufferPointer { labels in
-            for t in MirrorContext.spatialOrder(queries) {
+        queries.withUnsafeBufferPointer { queries in
+            for t in spatial {
                 guard let loo = context.loo[t], hasImage[t] else { continue }
                 // The sample itself is excluded: its own label must not predict its image.
-                answers[t] = queries[t].withUnsafeBufferPointer { q in
-                    MirrorContext.query(q.baseAddress!, excluding: context.testedReferencePosition[t], k: k, tree: context.tree,
-                                        points: points, labels: labels, predictor: context.predictor, referenceRadius: loo.radius,
-                                        scratch: scratch)
-                }
+                answers[t] = MirrorContext.query(queries.baseAddress! + t * d, excluding: context.testedReferencePosition[t], k: k,
+                                                 tree: context.tree, points: points, labels: labels, predictor: context.predictor,
+                                                 referenceRadius: loo.radius, scratch: scratch)
             }
-        }}
-        var samplePoints: [Double] = []
+        }}}
+        var samplePoints: [Double] = [], imagePoints: [Double] = [], testedPositions: [Int] = []
         for (t, i) in context.tested.enumerated() {
             guard let loo = context.loo[t], hasImage[t], let m = answers[t] else { continue }
-            let image = Array(images[(t * d)..<((t + 1) * d)])
             samplePoints.append(contentsOf: context.testedPoints[(t * d)..<((t + 1) * d)])
+            imagePoints.append(contentsOf: images[(t * d)..<((t + 1) * d)])
+            testedPositions.append(t)
             let y = context.testedLabels[t]
             let z = context.transform.apply(y)
             pairs.append(MirrorPair(
-                sample: i, image: image, label: y,
+                sample: i, label: y,
                 imagePrediction: context.transform.invert(m.prediction),
                 looPrediction: context.transform.invert(loo.prediction),
                 mirrorResidual: (z - m.prediction) / (1 + m.varianceFactor).squareRoot(),
@@ -346,6 +360,8 @@ public struct MirrorTest: Sendable {
         self.tested = context.tested.count
         self.pairs = pairs
         self.samplePoints = samplePoints
+        self.imagePoints = imagePoints
+        self.testedPositions = testedPositions
         guard pairs.count >= Self.minimumPairs else {
             pValue = nil; exceedFraction = nil; breakingRMS = nil; looRMS = nil
             return

@@ -47,45 +47,93 @@ struct OperationEvidence {
         }
     }
 
+    /// What every operation's floors and breaking RMS evaluate at the samples x themselves (not
+    /// at their images g·x): computed once per batch of operations, read by each.
+    struct SampleTerms: Sendable {
+        let floors: ModelFloorBasis
+        let tested: ErrorFloorEstimator.TestedSampleValues
+        /// T(x) at the rows of `modelBreakingRMS`, in its order.
+        let breaking: [Double]
+
+        init(_ inputs: Inputs) {
+            let fit = inputs.outcome.fit
+            floors = ModelFloorBasis(fit: fit, higherOrder: inputs.scale.higherOrderLabelFit, table: inputs.subsets.floors)
+            tested = ErrorFloorEstimator.TestedSampleValues(fit: fit, testedPoints: inputs.context.testedPoints)
+            breaking = OperationEvidence.valuesAtBreakingRows(fit, inputs.subsets.breaking)
+        }
+    }
+
     /// Tests the operations concurrently; the results come back in input order, so the output
     /// does not depend on scheduling.
     static func gather(_ operations: [SymmetryOperation], _ inputs: Inputs, progress: SynchronizedProgress) -> [OperationEvidence] {
+        let shared = SampleTerms(inputs)
+        let schedule = longestFirst(operations)
         var results = [OperationEvidence?](repeating: nil, count: operations.count)
         results.withUnsafeMutableBufferPointer { buffer in
             let slots = UnsafeMutableSendableBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: operations.count) { k in
-                progress(.testing(operation: operations[k].name, index: k + 1, of: operations.count))
-                slots[k] = OperationEvidence(operations[k], inputs)
+            // Iterations are handed out in increasing order to whichever thread is free.
+            DispatchQueue.concurrentPerform(iterations: operations.count) { n in
+                let k = schedule[n]
+                progress(.testing(operation: operations[k].name, index: n + 1, of: operations.count))
+                slots[k] = OperationEvidence(operations[k], inputs, shared)
             }
         }
         return results.map { $0! }
     }
 
-    init(_ op: SymmetryOperation, _ inputs: Inputs) {
+    /// The positions of `operations`, the costliest first (ties in input order): the model
+    /// floors evaluate the monomials at every non-identity member of the orbit (up to 12), the
+    /// rest of an operation's tests costs about the same for all. Started in this order, the
+    /// last operations to start are short ones, so no thread idles long while another finishes
+    /// (the order of starting changes no result: each result has its own slot).
+    static func longestFirst(_ operations: [SymmetryOperation]) -> [Int] {
+        let cost = operations.map { $0.orbitMatrices(limit: 12).count }
+        return operations.indices.sorted { cost[$0] > cost[$1] || (cost[$0] == cost[$1] && $0 < $1) }
+    }
+
+    init(_ op: SymmetryOperation, _ inputs: Inputs, _ shared: SampleTerms) {
         operation = op
         taylor = TaylorInvarianceTest(fit: inputs.scale.fit, operation: op, alpha: inputs.alpha,
                                       labelSpread: inputs.testedSpread, centerIsFitted: inputs.centerIsFitted)
         mirror = MirrorTest(context: inputs.context, operation: op)
         let fit = inputs.outcome.fit
-        modelFloors = ErrorFloorEstimator.modelBased(fit: fit, higherOrder: inputs.scale.higherOrderLabelFit, operation: op,
-                                                     table: inputs.subsets.floors)
-        mirrorFloors = ErrorFloorEstimator.mirrorBased(test: mirror, fit: fit, table: inputs.table, operation: op)
-        modelBreakingRMS = Self.modelBreakingRMS(fit, op, inputs.subsets.breaking)
+        modelFloors = ErrorFloorEstimator.modelBased(shared.floors, operation: op)
+        mirrorFloors = ErrorFloorEstimator.mirrorBased(test: mirror, fit: fit, operation: op, atTested: shared.tested)
+        modelBreakingRMS = Self.modelBreakingRMS(fit, op, inputs.subsets.breaking, valuesAtRows: shared.breaking)
         imageRegion = mirror.pValue == nil ? Self.imageRegion(op, inputs.context) : nil
     }
 
     /// The seed of the row subset of `modelBreakingRMS`.
     static let breakingSeed: UInt64 = 0xB4EA_0001
 
+    /// T(x) at the rows `modelBreakingRMS` uses, in its order.
+    static func valuesAtBreakingRows(_ fit: TaylorFit, _ table: SampleTable) -> [Double] {
+        let idx = ErrorFloorEstimator.sampleIndices(table.count, seed: breakingSeed)
+        let t = FlatTaylorPolynomial(fit.polynomial)
+        let d = table.dimension
+        var values = [Double](repeating: 0, count: idx.count)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * d + t.scratchCount) { scratch in
+            let x = scratch.baseAddress!, displacement = x + d, pw = displacement + d
+            for (n, i) in idx.enumerated() {
+                for j in 0..<d { x[j] = table.features[j][i] }
+                values[n] = t.value(at: x, displacement: displacement, powers: pw)
+            }
+        }
+        return values
+    }
+
     /// RMS over the samples of T(x) − T(g·x) (first matrix of the operation), label units.
-    static func modelBreakingRMS(_ fit: TaylorFit, _ op: SymmetryOperation, _ table: SampleTable) -> Double {
+    /// `valuesAtRows`, when given, is `valuesAtBreakingRows(fit, table)`: T(x), read instead of
+    /// evaluated again.
+    static func modelBreakingRMS(_ fit: TaylorFit, _ op: SymmetryOperation, _ table: SampleTable,
+                                 valuesAtRows: [Double]? = nil) -> Double {
         let idx = ErrorFloorEstimator.sampleIndices(table.count, seed: breakingSeed)
         let t = FlatTaylorPolynomial(fit.polynomial)
         let d = table.dimension, c = fit.center, g = op.matrix.storage
         var s = 0.0
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * d + t.scratchCount) { scratch in
             let x = scratch.baseAddress!, u = x + d, image = u + d, displacement = image + d, pw = displacement + d
-            for i in idx {
+            for (n, i) in idx.enumerated() {
                 for j in 0..<d { x[j] = table.features[j][i]; u[j] = x[j] - c[j] }
                 // g·xᵢ = c + G(xᵢ − c), the product summed as `Matrix * [Double]` does.
                 for r in 0..<d {
@@ -93,7 +141,8 @@ struct OperationEvidence {
                     for j in 0..<d { gu += g[r * d + j] * u[j] }
                     image[r] = c[r] + gu
                 }
-                let e = t.value(at: x, displacement: displacement, powers: pw) - t.value(at: image, displacement: displacement, powers: pw)
+                let tx = valuesAtRows?[n] ?? t.value(at: x, displacement: displacement, powers: pw)
+                let e = tx - t.value(at: image, displacement: displacement, powers: pw)
                 s += e * e
             }
         }
