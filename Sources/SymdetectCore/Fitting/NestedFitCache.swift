@@ -11,8 +11,10 @@ import Foundation
 /// a fit asked for twice is returned from here instead of being refitted.
 ///
 /// Only designs on the semi-normal path (large N·p²) are kept, and only fits of at most
-/// `fitRowLimit` rows (a fit holds N residuals and leverages). Entries are compared by value
-/// (sizes, centre, radius and hashes of the data), so callers need not share anything but the data.
+/// `fitRowLimit` rows (the subsample fits an analysis repeats; a look-up hashes every row).
+/// Entries are compared by value
+/// (sizes, centre, radius and hashes of the data), so callers need not share anything but the data;
+/// a fit computes its key once (hashing every row) for all its look-ups.
 final class NestedFitCache: @unchecked Sendable {
     static let shared = NestedFitCache()
     static let fitRowLimit = 200_000
@@ -21,7 +23,7 @@ final class NestedFitCache: @unchecked Sendable {
     /// The data an entry was computed from, by value: sizes, centre and radius, and two
     /// independent 64-bit hashes of every coordinate and label bit pattern (so the cache holds
     /// no copy of the data; a false match would need both hashes to collide).
-    private struct Key: Equatable {
+    struct Key: Equatable {
         let rows: Int
         let dimension: Int
         let center: [Double]
@@ -59,21 +61,19 @@ final class NestedFitCache: @unchecked Sendable {
 
     /// The order-`order` normal equations (p×p and p) from a stored accumulation of at least that
     /// order on the same data, or nil.
-    func normalEquations(_ table: SampleTable, _ labels: [Double], _ center: [Double], _ radius: Double?, order: Int) -> (gram: Matrix, rhs: [Double])? {
+    func normalEquations(_ key: Key, order: Int) -> (gram: Matrix, rhs: [Double])? {
         lock.lock()
         defer { lock.unlock() }
-        let key = Key(table, labels, center, radius)
         guard let hit = grams.first(where: { $0.order >= order && $0.key == key }) else { return nil }
-        let p = MultiIndex.count(dimension: table.dimension, order: order)
+        let p = MultiIndex.count(dimension: key.dimension, order: order)
         var g = Matrix(rows: p, columns: p)
         for i in 0..<p { for j in 0..<p { g[i, j] = hit.gram[i, j] } }
         return (g, Array(hit.rhs.prefix(p)))
     }
 
-    func storeNormalEquations(_ table: SampleTable, _ labels: [Double], _ center: [Double], _ radius: Double?, order: Int, gram: Matrix, rhs: [Double]) {
+    func storeNormalEquations(_ key: Key, order: Int, gram: Matrix, rhs: [Double]) {
         lock.lock()
         defer { lock.unlock() }
-        let key = Key(table, labels, center, radius)
         if grams.contains(where: { $0.order >= order && $0.key == key }) { return }
         grams.removeAll { $0.order < order && $0.key == key }
         grams.append((key, order, gram, rhs))
@@ -88,19 +88,19 @@ final class NestedFitCache: @unchecked Sendable {
         fits.removeAll()
     }
 
-    func fit(_ table: SampleTable, _ labels: [Double], _ center: [Double], _ radius: Double?, order: Int) -> TaylorFit? {
-        guard table.count <= Self.fitRowLimit else { return nil }
+    func fit(_ key: Key, order: Int) -> TaylorFit? {
+        guard key.rows <= Self.fitRowLimit else { return nil }
         lock.lock()
         defer { lock.unlock() }
-        let key = Key(table, labels, center, radius)
         return fits.first { $0.fit.order == order && $0.key == key }?.fit
     }
 
-    func store(_ fit: TaylorFit, _ table: SampleTable, _ labels: [Double], _ radius: Double?) {
-        guard table.count <= Self.fitRowLimit else { return }
+    /// Stores `fit`, computed on the data of `key` (whose centre is the fit's).
+    func store(_ fit: TaylorFit, _ key: Key) {
+        guard key.rows <= Self.fitRowLimit else { return }
         lock.lock()
         defer { lock.unlock() }
-        fits.append((Key(table, labels, fit.center, radius), fit))
+        fits.append((key, fit))
         if fits.count > Self.capacity { fits.removeFirst() }
     }
 }
@@ -118,12 +118,13 @@ extension TaylorFitter {
         let exponents = MultiIndex.all(dimension: d, order: order)
         let p = exponents.count
         guard n >= p + 2, n * p * p > ExtendedPrecisionLeastSquares.workLimit,
-              NestedFitCache.shared.normalEquations(table, y, center, radius, order: order) == nil else { return }
+              case let key = NestedFitCache.Key(table, y, center, radius),
+              NestedFitCache.shared.normalEquations(key, order: order) == nil else { return }
         let weights: [Double]?
         do { weights = try locality(table, center: center, radius: radius) } catch { return }
         let passes = TaylorDesignPasses(table: table, labels: y, center: center, scale: coordinateScale(table, center),
                                         weights: weights, exponents: exponents)
         let (gram, rhs) = passes.normalEquations()
-        NestedFitCache.shared.storeNormalEquations(table, y, center, radius, order: order, gram: gram, rhs: rhs)
+        NestedFitCache.shared.storeNormalEquations(key, order: order, gram: gram, rhs: rhs)
     }
 }
