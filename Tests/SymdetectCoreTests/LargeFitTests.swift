@@ -228,6 +228,44 @@ final class LargeFitTests: XCTestCase {
         }
     }
 
+    /// The fit cache's key hashes every coordinate and label: changing any one value (at every
+    /// position of the four-lane stream, with a row count that is not a multiple of four) changes
+    /// both hashes; equal data in separate arrays give equal keys.
+    func testFitCacheKeyDependsOnEveryValue() {
+        let table = Self.wellTable(rows: 11, noise: 0.1, seed: 16)
+        let center = [0.0, 0.0, 1.0]
+        let key = NestedFitCache.Key(table, table.labels, center, nil)
+        let copy = SampleTable(featureNames: table.featureNames, labelName: table.labelName,
+                               features: table.features.map { Array($0) }, labels: Array(table.labels))
+        XCTAssertEqual(NestedFitCache.Key(copy, copy.labels, center, nil), key)
+        for j in 0...3 {
+            for i in 0..<table.count {
+                var changed = table
+                if j < 3 { changed.features[j][i] = changed.features[j][i].nextUp } else { changed.labels[i] = changed.labels[i].nextUp }
+                let other = NestedFitCache.Key(changed, changed.labels, center, nil)
+                XCTAssertNotEqual(other.hashA, key.hashA, "column \(j), row \(i)")
+                XCTAssertNotEqual(other.hashB, key.hashB, "column \(j), row \(i)")
+            }
+        }
+        // Swapping two values is a different stream too.
+        var swapped = table
+        swapped.labels.swapAt(0, 4)
+        XCTAssertNotEqual(NestedFitCache.Key(swapped, swapped.labels, center, nil), key)
+    }
+
+    func testColumnBoundsAndAscendingSubsetMatchTheLibrary() {
+        var rng = SeededGenerator(seed: 17)
+        for n in [1, 2, 7, 1000] {
+            let values = (0..<n).map { _ in (rng.uniform(-3, 3) * 4).rounded() / 4 }
+            let bounds = SampleTable.bounds(values)
+            XCTAssertEqual(bounds?.lower, values.min())
+            XCTAssertEqual(bounds?.upper, values.max())
+        }
+        XCTAssertNil(SampleTable.bounds([]))
+        let drawn = rng.shuffledPrefix(of: 5000, count: 700)
+        XCTAssertEqual(SeededSubsetCache.ascending(drawn, below: 5000), drawn.sorted())
+    }
+
     func testShuffledSubsetIsSharedAndStable() {
         let a = ErrorFloorEstimator.sampleIndices(123_457, seed: 99)
         let b = ErrorFloorEstimator.sampleIndices(123_457, seed: 99)

@@ -311,12 +311,7 @@ public enum TaylorFitter {
     /// so this is bit for bit the same number, from one vectorisable min/max pass.
     static func coordinateScale(_ table: SampleTable, _ center: [Double]) -> [Double] {
         (0..<table.dimension).map { j in
-            let (lo, hi) = table.features[j].withUnsafeBufferPointer { column -> (Double, Double) in
-                guard var lo = column.first else { return (center[j], center[j]) }
-                var hi = lo
-                for v in column { lo = v < lo ? v : lo; hi = v > hi ? v : hi }
-                return (lo, hi)
-            }
+            let (lo, hi) = SampleTable.bounds(table.features[j]) ?? (center[j], center[j])
             let m = max(0, hi - center[j], center[j] - lo)
             return m > 0 ? m : 1
         }

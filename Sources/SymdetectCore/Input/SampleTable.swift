@@ -36,7 +36,22 @@ public struct SampleTable: Sendable, Equatable {
 
     /// The range of every coordinate column.
     public var ranges: [ClosedRange<Double>] {
-        features.map { col in (col.min() ?? 0)...(col.max() ?? 0) }
+        features.map { col in Self.bounds(col).map { $0.lower...$0.upper } ?? 0...0 }
+    }
+
+    /// (min(), max()) of `values` in one pass over contiguous memory — the same comparisons as
+    /// the two library calls (a value replaces the current one only when strictly beyond it), so
+    /// the same result; nil when empty.
+    public static func bounds(_ values: [Double]) -> (lower: Double, upper: Double)? {
+        values.withUnsafeBufferPointer { buffer in
+            guard var lo = buffer.first else { return nil }
+            var hi = lo
+            for v in buffer {
+                lo = v < lo ? v : lo
+                hi = hi < v ? v : hi
+            }
+            return (lo, hi)
+        }
     }
 
     /// Whether `point` lies inside the bounding box of the samples.
