@@ -52,11 +52,13 @@ struct TaylorDesignPasses {
     /// `rows`, multiplied by √wᵢ when `weighted`, and `rhs` with the matching (√wᵢ·)yᵢ.
     func fill(_ rows: Range<Int>, weighted: Bool, design: UnsafeMutablePointer<Double>, rhs: UnsafeMutablePointer<Double>,
               coordinates v: UnsafeMutablePointer<Double>) {
-        let b = rows.count, ld = blockRows, d = center.count, p = parameterCount
+        let b = rows.count, ld = blockRows, d = center.count, p = parameterCount, first = rows.lowerBound
         for j in 0..<d {
             let c = center[j], s = scale[j]
             table.features[j].withUnsafeBufferPointer { col in
-                for (r, i) in rows.enumerated() { v[j * ld + r] = (col[i] - c) / s }
+                // Plain indexed loops over contiguous memory (vectorised; the same divisions).
+                let src = col.baseAddress! + first, dst = v + j * ld
+                for r in 0..<b { dst[r] = (src[r] - c) / s }
             }
         }
         for r in 0..<b { design[r] = 1 }
@@ -64,22 +66,31 @@ struct TaylorDesignPasses {
             let src = design + parent[a] * ld, dst = design + a * ld, u = v + variable[a] * ld
             for r in 0..<b { dst[r] = src[r] * u[r] }
         }
-        labels.withUnsafeBufferPointer { y in
+        labels.withUnsafeBufferPointer { yb in
+            let y = yb.baseAddress! + first
             if weighted, let w = weights {
-                w.withUnsafeBufferPointer { w in
+                w.withUnsafeBufferPointer { wb in
+                    let w = wb.baseAddress! + first
                     // √wᵢ into the rhs buffer first, then the columns scaled one by one
                     // (contiguous memory), then √wᵢ·yᵢ in place: the same products as row by row.
-                    for (r, i) in rows.enumerated() { rhs[r] = w[i].squareRoot() }
+                    for r in 0..<b { rhs[r] = w[r].squareRoot() }
                     for a in 0..<p {
                         let column = design + a * ld
                         for r in 0..<b { column[r] *= rhs[r] }
                     }
-                    for (r, i) in rows.enumerated() { rhs[r] = rhs[r] * y[i] }
+                    for r in 0..<b { rhs[r] = rhs[r] * y[r] }
                 }
             } else {
-                for (r, i) in rows.enumerated() { rhs[r] = y[i] }
+                rhs.update(from: y, count: b)
             }
         }
+    }
+
+    /// Calls `body` with the locality weights of `rows` (element r is that of row
+    /// rows.lowerBound + r), or nil when all weights are 1.
+    private func withRowWeights<T>(_ rows: Range<Int>, _ body: (UnsafePointer<Double>?) -> T) -> T {
+        guard let weights else { return body(nil) }
+        return weights.withUnsafeBufferPointer { body($0.baseAddress! + rows.lowerBound) }
     }
 
     /// Runs `body` on every stripe (concurrently), each with its own block buffers, and returns
@@ -247,21 +258,23 @@ struct TaylorDesignPasses {
                             for r in 0..<b { let s = column[r]; norms[r] += s * s }
                         }
                         var part = WeightedSpread()
-                        for (r, i) in rows.enumerated() {
-                            let w = weights?[i] ?? 1
-                            let h = norms[r] * w
-                            let y = block.rhs[r]
-                            let e = y - fitted[r]
-                            out.sumW += w; out.sumWY += w * y; out.rss += w * e * e
-                            part.weight += w; part.mean += w * y
-                            if h < 1 - 1e-9 { let l = e / (1 - h); out.looSS += w * l * l } else { out.looDefined = false }
-                        }
-                        if part.weight > 0 {
-                            part.mean /= part.weight
-                            for (r, i) in rows.enumerated() {
-                                let w = weights?[i] ?? 1
-                                let u = block.rhs[r] - part.mean
-                                part.sumOfSquares += w * u * u
+                        withRowWeights(rows) { weight in
+                            for r in 0..<b {
+                                let w = weight?[r] ?? 1
+                                let h = norms[r] * w
+                                let y = block.rhs[r]
+                                let e = y - fitted[r]
+                                out.sumW += w; out.sumWY += w * y; out.rss += w * e * e
+                                part.weight += w; part.mean += w * y
+                                if h < 1 - 1e-9 { let l = e / (1 - h); out.looSS += w * l * l } else { out.looDefined = false }
+                            }
+                            if part.weight > 0 {
+                                part.mean /= part.weight
+                                for r in 0..<b {
+                                    let w = weight?[r] ?? 1
+                                    let u = block.rhs[r] - part.mean
+                                    part.sumOfSquares += w * u * u
+                                }
                             }
                         }
                         out.spread.merge(part)
