@@ -266,6 +266,28 @@ final class LargeFitTests: XCTestCase {
         XCTAssertEqual(SeededSubsetCache.ascending(drawn, below: 5000), drawn.sorted())
     }
 
+    /// A subsample table is reused only for the very same, unchanged data: it always equals the
+    /// rows at its indices, also after the source table was changed in place.
+    func testSubsampleReuseFollowsTheData() {
+        let table = Self.wellTable(rows: 1200, noise: 0.1, seed: 18)
+        let (a, indices) = table.subsample(limit: 500, seed: 3)
+        XCTAssertEqual(indices.count, 500)
+        XCTAssertEqual(a, table.rows(indices))
+        var changed = table
+        changed.labels[indices[0]] += 1
+        changed.features[1][indices[1]] -= 1
+        let (b, again) = changed.subsample(limit: 500, seed: 3)
+        XCTAssertEqual(again, indices)
+        XCTAssertEqual(b, changed.rows(indices))
+        XCTAssertEqual(b.labels[0], a.labels[0] + 1)
+        XCTAssertEqual(b.features[1][1], a.features[1][1] - 1)
+        var inPlace = changed
+        changed = table
+        inPlace.labels[indices[2]] = 7
+        XCTAssertEqual(inPlace.subsample(limit: 500, seed: 3).table, inPlace.rows(indices))
+        XCTAssertEqual(table.subsample(limit: 500, seed: 3).table, a)
+    }
+
     func testShuffledSubsetIsSharedAndStable() {
         let a = ErrorFloorEstimator.sampleIndices(123_457, seed: 99)
         let b = ErrorFloorEstimator.sampleIndices(123_457, seed: 99)

@@ -74,7 +74,6 @@ extension SampleTable {
     /// when it is no larger. Auxiliary fits (higher-order checks) use this to bound their cost.
     public func subsample(limit: Int, seed: UInt64 = 0x5AB5_0001) -> (table: SampleTable, indices: [Int]) {
         guard count > limit else { return (self, Array(0..<count)) }
-        let chosen = SeededSubsetCache.shared.indices(count, limit: limit, seed: seed)
-        return (rows(chosen), chosen)
+        return SeededSubsetCache.shared.rows(of: self, limit: limit, seed: seed)
     }
 }
