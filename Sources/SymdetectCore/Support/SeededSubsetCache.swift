@@ -48,6 +48,13 @@ final class SeededSubsetCache: @unchecked Sendable {
         return (rows, chosen)
     }
 
+    /// Drops the subsample table (and the hold on its source) once no stage will ask for it.
+    func forgetRows() {
+        lock.lock()
+        lastRows = nil
+        lock.unlock()
+    }
+
     private static func sameStorage(_ a: [Double], _ b: [Double]) -> Bool {
         a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
     }
