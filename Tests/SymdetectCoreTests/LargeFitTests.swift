@@ -55,13 +55,52 @@ final class LargeFitTests: XCTestCase {
             XCTAssertEqual(fit.coefficients[a], reference, accuracy: 1e-9 * max(1, abs(reference)), "coefficient of \(alpha)")
         }
         XCTAssertEqual(fit.conditionNumber, qr.conditionNumber, accuracy: 1e-6 * qr.conditionNumber)
-        // Residuals and leverages from the blocked pass match their definitions.
-        for i in stride(from: 0, to: table.count, by: 997) {
-            XCTAssertEqual(fit.residuals[i], table.labels[i] - fit.value(at: table.point(i)), accuracy: 1e-12)
-            XCTAssert(fit.leverages[i] > 0 && fit.leverages[i] < 1)
+        // The RMSE from the blocked pass matches its definition on the fitted polynomial.
+        var rss = 0.0
+        for i in 0..<table.count { let e = table.labels[i] - fit.value(at: table.point(i)); rss += e * e }
+        XCTAssertEqual(fit.rmse, (rss / Double(table.count)).squareRoot(), accuracy: 1e-10 * fit.rmse)
+        XCTAssertTrue(fit.residuals.isEmpty && fit.leverages.isEmpty, "large fits keep no per-row arrays")
+    }
+
+    /// The final pass of the large path sums rᵢ, hᵢᵢ and the leave-one-out residuals without
+    /// storing them; its RMSE, LOO RMSE and R² must equal those from the exact hat diagonal of a
+    /// dense orthonormal basis of the same design (unweighted and with locality weights: full
+    /// rank, hᵢᵢ from the triangular factor), and with a rank-deficient design (z = x on the
+    /// data: hᵢᵢ from the projector) those of the reduced, full-rank design in (x, y).
+    func testLargeFitLeaveOneOutMatchesExactHatDiagonal() throws {
+        let rows = 17_000
+        XCTAssertGreaterThan(rows * 35 * 35, ExtendedPrecisionLeastSquares.workLimit)
+        let table = Self.wellTable(rows: rows, noise: 0.03, seed: 15)
+        let center = [-0.4, 0.8, 1.05]
+        let columns = ExactLeastSquaresDiagnostics.monomialColumns(table.features, center: center, order: 4)
+        for radius in [nil, 1.5] as [Double?] {
+            NestedFitCache.shared.removeAll()
+            let fit = try TaylorFitter.fit(table, center: center, order: 4, radius: radius)
+            let weights = radius.map { r in
+                (0..<rows).map { i in exp(-0.5 * (0..<3).reduce(0.0) { $0 + pow(table.features[$1][i] - center[$1], 2) } / (r * r)) }
+            }
+            let exact = ExactLeastSquaresDiagnostics(columns: columns, labels: table.labels, weights: weights)
+            XCTAssertEqual(exact.rank, 35)
+            XCTAssertEqual(fit.rank, 35)
+            XCTAssertEqual(fit.rmse, exact.rmse, accuracy: 1e-9 * exact.rmse, "radius \(String(describing: radius))")
+            XCTAssertEqual(try XCTUnwrap(fit.looRmse), exact.looRmse, accuracy: 1e-9 * exact.looRmse, "radius \(String(describing: radius))")
+            XCTAssertEqual(fit.r2, exact.r2, accuracy: 1e-12, "radius \(String(describing: radius))")
+            XCTAssertGreaterThan(exact.looRmse, exact.rmse * 1.0001, "the leverages matter at this precision")
         }
-        let leverageSum = fit.leverages.reduce(0, +)
-        XCTAssertEqual(leverageSum, 35, accuracy: 1e-8, "trace of the hat matrix = number of parameters")
+
+        var flat = table
+        flat.features[2] = table.features[0]
+        let flatCenter = [center[0], center[1], center[0]]
+        NestedFitCache.shared.removeAll()
+        let fit = try TaylorFitter.fit(flat, center: flatCenter, order: 4)
+        let reduced = ExactLeastSquaresDiagnostics.monomialColumns(Array(flat.features.prefix(2)), center: Array(flatCenter.prefix(2)), order: 4)
+        let exact = ExactLeastSquaresDiagnostics(columns: reduced, labels: flat.labels)
+        XCTAssertEqual(exact.rank, 15)
+        XCTAssertEqual(fit.rank, 15)
+        XCTAssertEqual(fit.rmse, exact.rmse, accuracy: 1e-9 * exact.rmse)
+        XCTAssertEqual(try XCTUnwrap(fit.looRmse), exact.looRmse, accuracy: 1e-9 * exact.looRmse)
+        XCTAssertEqual(fit.r2, exact.r2, accuracy: 1e-12)
+        NestedFitCache.shared.removeAll()
     }
 
     func testLargeFitIsBitwiseReproducible() throws {
@@ -71,8 +110,9 @@ final class LargeFitTests: XCTestCase {
         NestedFitCache.shared.removeAll()
         let b = try TaylorFitter.fit(table, center: [0.1, 0.2, 0.9], order: 5)
         XCTAssertEqual(a.coefficients, b.coefficients)
-        XCTAssertEqual(a.residuals, b.residuals)
-        XCTAssertEqual(a.leverages, b.leverages)
+        XCTAssertEqual(a.rmse, b.rmse)
+        XCTAssertEqual(a.looRmse, b.looRmse)
+        XCTAssertEqual(a.r2, b.r2)
         XCTAssertEqual(a.covariance, b.covariance)
     }
 
@@ -194,6 +234,64 @@ final class LargeFitTests: XCTestCase {
             XCTAssertEqual(b.sortedSubset(of: n, count: count), Array(all.prefix(count)).sorted(), "n \(n)")
             XCTAssertEqual(a.next(), b.next(), "n \(n)")
         }
+    }
+
+    /// The fit cache's key hashes every coordinate and label: changing any one value (at every
+    /// position of the four-lane stream, with a row count that is not a multiple of four) changes
+    /// both hashes; equal data in separate arrays give equal keys.
+    func testFitCacheKeyDependsOnEveryValue() {
+        let table = Self.wellTable(rows: 11, noise: 0.1, seed: 16)
+        let center = [0.0, 0.0, 1.0]
+        let key = NestedFitCache.Key(table, table.labels, center, nil)
+        let copy = SampleTable(featureNames: table.featureNames, labelName: table.labelName,
+                               features: table.features.map { Array($0) }, labels: Array(table.labels))
+        XCTAssertEqual(NestedFitCache.Key(copy, copy.labels, center, nil), key)
+        for j in 0...3 {
+            for i in 0..<table.count {
+                var changed = table
+                if j < 3 { changed.features[j][i] = changed.features[j][i].nextUp } else { changed.labels[i] = changed.labels[i].nextUp }
+                let other = NestedFitCache.Key(changed, changed.labels, center, nil)
+                XCTAssertNotEqual(other.hashA, key.hashA, "column \(j), row \(i)")
+                XCTAssertNotEqual(other.hashB, key.hashB, "column \(j), row \(i)")
+            }
+        }
+        // Swapping two values is a different stream too.
+        var swapped = table
+        swapped.labels.swapAt(0, 4)
+        XCTAssertNotEqual(NestedFitCache.Key(swapped, swapped.labels, center, nil), key)
+    }
+
+    func testColumnBoundsMatchTheLibrary() {
+        var rng = SeededGenerator(seed: 17)
+        for n in [1, 2, 7, 1000] {
+            let values = (0..<n).map { _ in (rng.uniform(-3, 3) * 4).rounded() / 4 }
+            let bounds = SampleTable.bounds(values)
+            XCTAssertEqual(bounds?.lower, values.min())
+            XCTAssertEqual(bounds?.upper, values.max())
+        }
+        XCTAssertNil(SampleTable.bounds([]))
+    }
+
+    /// A subsample table is reused only for the very same, unchanged data: it always equals the
+    /// rows at its indices, also after the source table was changed in place.
+    func testSubsampleReuseFollowsTheData() {
+        let table = Self.wellTable(rows: 1200, noise: 0.1, seed: 18)
+        let (a, indices) = table.subsample(limit: 500, seed: 3)
+        XCTAssertEqual(indices.count, 500)
+        XCTAssertEqual(a, table.rows(indices))
+        var changed = table
+        changed.labels[indices[0]] += 1
+        changed.features[1][indices[1]] -= 1
+        let (b, again) = changed.subsample(limit: 500, seed: 3)
+        XCTAssertEqual(again, indices)
+        XCTAssertEqual(b, changed.rows(indices))
+        XCTAssertEqual(b.labels[0], a.labels[0] + 1)
+        XCTAssertEqual(b.features[1][1], a.features[1][1] - 1)
+        var inPlace = changed
+        changed = table
+        inPlace.labels[indices[2]] = 7
+        XCTAssertEqual(inPlace.subsample(limit: 500, seed: 3).table, inPlace.rows(indices))
+        XCTAssertEqual(table.subsample(limit: 500, seed: 3).table, a)
     }
 
     func testShuffledSubsetIsSharedAndStable() {

@@ -34,6 +34,8 @@ public enum Analyzer {
         let testedSpread = scale.transform == .none ? labels.standardDeviation : LabelSummary(scale.labels).standardDeviation
         let adequacy = ModelAdequacy.assess(scale.fit, higher: scale.higherOrderTestedFit, context: context, spread: testedSpread,
                                             testedLabels: scale.labels)
+        // The auxiliary fits on the seeded subsample are done: its table need not stay in memory.
+        SeededSubsetCache.shared.forgetRows()
 
         // Thresholds of the verdict rule (SPEC §2.6).
         let target = configuration.targetError ?? AnalysisConfiguration.defaultTargetFraction * labels.standardDeviation

@@ -65,6 +65,7 @@ public enum FitPipeline {
     public static func run(_ table: SampleTable, _ configuration: FitConfiguration, labels: [Double]? = nil) throws -> FitOutcome {
         let y = labels ?? table.labels
         let d = table.dimension
+        let ranges = table.ranges
         var warnings: [FitWarning] = []
         let start: [Double]
         switch configuration.center {
@@ -99,6 +100,7 @@ public enum FitPipeline {
             // set is judged again at the point found, and the search repeated if it changed.
             for _ in 0..<3 {
                 let (found, steps, ok) = try searchStationaryPoint(table, labels: y, initial: fit, radius: configuration.radius,
+                                                                    ranges: ranges,
                                                                     determined: determined)
                 fit = found; iterations += steps; converged = ok
                 let again = try Self.determinedDirections(fit)
@@ -118,7 +120,7 @@ public enum FitPipeline {
             // Hessian: the label ignores some directions), is no centre to expand about: fall
             // back to the lowest-label sample and say so.
             if converged {
-                if !table.contains(fit.center) {
+                if !Self.contains(ranges, fit.center) {
                     fallback = .leftTheData(point: fit.center)
                 } else if let condition = try? HessianAnalysis(hessian: ForceConstants(fit).hessian).conditionNumber,
                           condition > Self.singularHessianCondition {
@@ -133,7 +135,7 @@ public enum FitPipeline {
         }
         let constants = ForceConstants(fit)
         let hessian = try HessianAnalysis(hessian: constants.hessian)
-        let inside = table.contains(fit.center)
+        let inside = Self.contains(ranges, fit.center)
         if !inside { warnings.append(.centerOutsideData(center: fit.center)) }
         let gradNorm = constants.gradient.map { $0 * $0 }.reduce(0, +).squareRoot()
         // The nature of the stationary point along the directions the search moved in (those
@@ -160,6 +162,12 @@ public enum FitPipeline {
                                   refinementRadius: refinementRadius, flatDirections: flatCount)
         return FitOutcome(fit: fit, forceConstants: constants, hessian: hessian, center: report,
                           orderSelection: selection, warnings: fit.warnings + warnings)
+    }
+
+    /// Whether `point` lies in the box `ranges` (as `SampleTable.contains`, with the ranges
+    /// computed once: each computation is a pass over every coordinate).
+    static func contains(_ ranges: [ClosedRange<Double>], _ point: [Double]) -> Bool {
+        zip(ranges, point).allSatisfy { $0.contains($1) }
     }
 
     /// A Hessian whose eigenvalues span more than this ratio is singular for the stationary-point
@@ -284,7 +292,7 @@ public enum FitPipeline {
         for _ in 0..<10 {
             // Bisection on log R for the effective sample size.
             var lo = 1e-12, hi = 1.0
-            for j in 0..<table.dimension { let c = table.features[j]; hi += c.max()! - c.min()! }
+            for range in table.ranges { hi += range.upperBound - range.lowerBound }
             hi *= 10
             for _ in 0..<60 {
                 let mid = (lo * hi).squareRoot()
@@ -296,7 +304,7 @@ public enum FitPipeline {
             let (moved, steps, ok) = try searchStationaryPoint(table, labels: labels, initial: weighted, radius: radius)
             total += steps
             guard ok else { return nil }
-            let extent = (0..<table.dimension).map { j -> Double in let c = table.features[j]; return max(c.max()! - c.min()!, .leastNormalMagnitude) }
+            let extent = table.ranges.map { max($0.upperBound - $0.lowerBound, .leastNormalMagnitude) }
             let shift = (0..<table.dimension).map { abs(moved.center[$0] - center[$0]) / extent[$0] }.max() ?? 0
             center = moved.center
             if shift < 1e-9 { break }
@@ -344,11 +352,10 @@ public enum FitPipeline {
     /// refit reproduces the same polynomial (the monomial space is translation invariant), so the
     /// outer loop ends after one refit; with `--radius` the weights move with the centre.
     static func searchStationaryPoint(_ table: SampleTable, labels: [Double], initial: TaylorFit, radius: Double?,
+                                      ranges known: [ClosedRange<Double>]? = nil,
                                       determined given: [[Double]]? = nil) throws -> (TaylorFit, Int, Bool) {
         let d = table.dimension
-        let extent = (0..<d).map { j -> Double in
-            let c = table.features[j]; return max(c.max()! - c.min()!, .leastNormalMagnitude)
-        }
+        let extent = (known ?? table.ranges).map { max($0.upperBound - $0.lowerBound, .leastNormalMagnitude) }
         let diameter = extent.map { $0 * $0 }.reduce(0, +).squareRoot()
         // The directions the data determine, fixed once from the Hessian at the start: the
         // search moves in that subspace only (a Newton step in the subspace, with the projected
@@ -414,7 +421,7 @@ public enum FitPipeline {
                 var along = [Double](repeating: 0, count: d)
                 for (k, v) in determined.enumerated() { for i in 0..<d { along[i] += v[i] * gd[k] } }
                 let scaleG = along.indices.map { abs(along[$0]) * extent[$0] }.max() ?? 0
-                let ySpread = (labels.max()! - labels.min()!)
+                let ySpread = SampleTable.bounds(labels).map { $0.upper - $0.lower }!
                 return (fit, total, scaleG <= 1e-6 * max(ySpread, .leastNormalMagnitude))
             }
         }

@@ -52,11 +52,13 @@ struct TaylorDesignPasses {
     /// `rows`, multiplied by √wᵢ when `weighted`, and `rhs` with the matching (√wᵢ·)yᵢ.
     func fill(_ rows: Range<Int>, weighted: Bool, design: UnsafeMutablePointer<Double>, rhs: UnsafeMutablePointer<Double>,
               coordinates v: UnsafeMutablePointer<Double>) {
-        let b = rows.count, ld = blockRows, d = center.count, p = parameterCount
+        let b = rows.count, ld = blockRows, d = center.count, p = parameterCount, first = rows.lowerBound
         for j in 0..<d {
             let c = center[j], s = scale[j]
             table.features[j].withUnsafeBufferPointer { col in
-                for (r, i) in rows.enumerated() { v[j * ld + r] = (col[i] - c) / s }
+                // Plain indexed loops over contiguous memory (vectorised; the same divisions).
+                let src = col.baseAddress! + first, dst = v + j * ld
+                for r in 0..<b { dst[r] = (src[r] - c) / s }
             }
         }
         for r in 0..<b { design[r] = 1 }
@@ -64,22 +66,31 @@ struct TaylorDesignPasses {
             let src = design + parent[a] * ld, dst = design + a * ld, u = v + variable[a] * ld
             for r in 0..<b { dst[r] = src[r] * u[r] }
         }
-        labels.withUnsafeBufferPointer { y in
+        labels.withUnsafeBufferPointer { yb in
+            let y = yb.baseAddress! + first
             if weighted, let w = weights {
-                w.withUnsafeBufferPointer { w in
+                w.withUnsafeBufferPointer { wb in
+                    let w = wb.baseAddress! + first
                     // √wᵢ into the rhs buffer first, then the columns scaled one by one
                     // (contiguous memory), then √wᵢ·yᵢ in place: the same products as row by row.
-                    for (r, i) in rows.enumerated() { rhs[r] = w[i].squareRoot() }
+                    for r in 0..<b { rhs[r] = w[r].squareRoot() }
                     for a in 0..<p {
                         let column = design + a * ld
                         for r in 0..<b { column[r] *= rhs[r] }
                     }
-                    for (r, i) in rows.enumerated() { rhs[r] = rhs[r] * y[i] }
+                    for r in 0..<b { rhs[r] = rhs[r] * y[r] }
                 }
             } else {
-                for (r, i) in rows.enumerated() { rhs[r] = y[i] }
+                rhs.update(from: y, count: b)
             }
         }
+    }
+
+    /// Calls `body` with the locality weights of `rows` (element r is that of row
+    /// rows.lowerBound + r), or nil when all weights are 1.
+    private func withRowWeights<T>(_ rows: Range<Int>, _ body: (UnsafePointer<Double>?) -> T) -> T {
+        guard let weights else { return body(nil) }
+        return weights.withUnsafeBufferPointer { body($0.baseAddress! + rows.lowerBound) }
     }
 
     /// Runs `body` on every stripe (concurrently), each with its own block buffers, and returns
@@ -164,67 +175,119 @@ struct TaylorDesignPasses {
         for part in parts { for a in 0..<p { total[a] += part[a] } }
         return total
     }
-
     /// Sums over the rows of the final pass, in label units.
     struct Diagnostics {
         var sumW = 0.0, sumWY = 0.0, rss = 0.0, looSS = 0.0
         var looDefined = true
+        /// Σ wᵢ(yᵢ − ȳ)² with ȳ = Σwy/Σw (the total sum of squares).
+        var spread = WeightedSpread()
     }
 
-    /// Residuals rᵢ = yᵢ − φ(vᵢ)ᵀβ, leverages hᵢᵢ = wᵢ‖Pφ(vᵢ)‖² (P = `projector`, rank × p
-    /// row-major) and the weighted sums of the fit's diagnostics.
-    func finalPass(beta: [Double], projector: Matrix, residuals: inout [Double], leverages: inout [Double]) -> Diagnostics {
-        let p = parameterCount, rank = projector.rows
-        precondition(projector.columns == p && beta.count == p)
-        let n = table.count
-        residuals = [Double](repeating: 0, count: n)
-        leverages = [Double](repeating: 0, count: n)
-        // P row-major (rank × p) is Pᵀ column-major (p × rank, leading dimension p).
-        let pt = projector.storage
-        let parts: [Diagnostics] = residuals.withUnsafeMutableBufferPointer { res in
-            leverages.withUnsafeMutableBufferPointer { lev in
-                let resBase = res.baseAddress!, levBase = lev.baseAddress!
-                return perStripe { stripe, block -> Diagnostics in
-                    var out = Diagnostics()
-                    let fitted = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
-                    let norms = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
-                    defer { fitted.deallocate(); norms.deallocate() }
-                    beta.withUnsafeBufferPointer { bb in
-                        pt.withUnsafeBufferPointer { pb in
-                            for rows in blocks(stripe) {
-                                let b = rows.count
-                                fill(rows, weighted: false, design: block.design, rhs: block.rhs, coordinates: block.coordinates)
-                                BLASKernels.product(block.design, rows: b, columns: p, lda: blockRows, bb.baseAddress!, into: fitted)
-                                BLASKernels.product(block.design, rows: b, columns: p, lda: blockRows, pb.baseAddress!, columns: rank, into: block.work)
-                                // ‖Pφ(vᵢ)‖² of every row, summed over k in ascending order as
-                                // row by row, but a column at a time (contiguous, vectorised).
-                                norms.update(repeating: 0, count: b)
-                                for k in 0..<rank {
-                                    let column = block.work + k * b
-                                    for r in 0..<b { let s = column[r]; norms[r] += s * s }
-                                }
-                                for (r, i) in rows.enumerated() {
-                                    var h = norms[r]
-                                    let w = weights?[i] ?? 1
-                                    h *= w
-                                    let y = block.rhs[r]
-                                    let e = y - fitted[r]
-                                    resBase[i] = e
-                                    levBase[i] = h
-                                    out.sumW += w; out.sumWY += w * y; out.rss += w * e * e
-                                    if h < 1 - 1e-9 { let l = e / (1 - h); out.looSS += w * l * l } else { out.looDefined = false }
+    /// Σw, the weighted mean and Σ w(y − mean)² of a set of labels, merged across parts by
+    /// Chan, Golub & LeVeque's pairwise update: for parts (W_a, m_a, S_a) and (W_b, m_b, S_b),
+    /// W = W_a + W_b, m = m_a + (m_b − m_a)·W_b/W, S = S_a + S_b + (m_b − m_a)²·W_a·W_b/W.
+    /// Each part's S is summed about its own mean, so no sum cancels (relative error a few ε,
+    /// as the two-pass formula).
+    struct WeightedSpread {
+        var weight = 0.0, mean = 0.0, sumOfSquares = 0.0
+
+        mutating func merge(_ other: WeightedSpread) {
+            guard other.weight > 0 else { return }
+            guard weight > 0 else { self = other; return }
+            let total = weight + other.weight
+            let delta = other.mean - mean
+            mean += delta * (other.weight / total)
+            sumOfSquares += other.sumOfSquares + delta * delta * (weight * other.weight / total)
+            weight = total
+        }
+    }
+
+    /// How the final pass obtains the hat diagonal hᵢᵢ = wᵢ·φ(vᵢ)ᵀ(X̃ᵀX̃)⁺φ(vᵢ).
+    enum LeverageFactor {
+        /// Full rank: R upper triangular (p×p) with RᵀR = X̃ᵀX̃, so (X̃ᵀX̃)⁻¹ = R⁻¹R⁻ᵀ and
+        /// hᵢᵢ = wᵢ‖R⁻ᵀφ(vᵢ)‖², one triangular solve per row (p² flops; no equilibration needed:
+        /// a triangular solve's backward error is componentwise, whatever the column scales).
+        case triangular(Matrix)
+        /// Any rank: P = Σ⁺VᵀD⁻¹ (rank × p) with PᵀP = (X̃ᵀX̃)⁺, hᵢᵢ = wᵢ‖Pφ(vᵢ)‖² (2·p·rank flops).
+        case projector(Matrix)
+    }
+
+    /// Weighted sums of the residuals rᵢ = yᵢ − φ(vᵢ)ᵀβ and leave-one-out residuals rᵢ/(1 − hᵢᵢ)
+    /// (hᵢᵢ from `leverage`), and the labels' total sum of squares. Nothing per row is kept.
+    func finalPass(beta: [Double], leverage: LeverageFactor) -> Diagnostics {
+        let p = parameterCount
+        precondition(beta.count == p)
+        // Column-major factor for BLAS: row-major R (p × p), or row-major P (rank × p), which
+        // read column-major is Pᵀ (p × rank, leading dimension p).
+        let factor: Matrix
+        let rank: Int
+        switch leverage {
+        case .triangular(let r):
+            precondition(r.rows == p && r.columns == p)
+            (factor, rank) = (r, p)
+        case .projector(let pm):
+            precondition(pm.columns == p)
+            (factor, rank) = (pm, pm.rows)
+        }
+        let triangular = if case .triangular = leverage { true } else { false }
+        let parts: [Diagnostics] = perStripe { stripe, block -> Diagnostics in
+            var out = Diagnostics()
+            let fitted = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
+            let norms = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
+            defer { fitted.deallocate(); norms.deallocate() }
+            beta.withUnsafeBufferPointer { bb in
+                factor.storage.withUnsafeBufferPointer { fb in
+                    for rows in blocks(stripe) {
+                        let b = rows.count
+                        fill(rows, weighted: false, design: block.design, rhs: block.rhs, coordinates: block.coordinates)
+                        BLASKernels.product(block.design, rows: b, columns: p, lda: blockRows, bb.baseAddress!, into: fitted)
+                        // z = R⁻ᵀφ (in place: the design is not needed again) or Pφ, rows of a
+                        // column-major block; ‖z‖² summed over k in ascending order, a column at a
+                        // time (contiguous, vectorised).
+                        let z: UnsafeMutablePointer<Double>, ldz: Int
+                        if triangular {
+                            BLASKernels.multiplyByInverseOfUpper(fb.baseAddress!, columns: p, block.design, rows: b, ldb: blockRows)
+                            (z, ldz) = (block.design, blockRows)
+                        } else {
+                            BLASKernels.product(block.design, rows: b, columns: p, lda: blockRows, fb.baseAddress!, columns: rank, into: block.work)
+                            (z, ldz) = (block.work, b)
+                        }
+                        norms.update(repeating: 0, count: b)
+                        for k in 0..<rank {
+                            let column = z + k * ldz
+                            for r in 0..<b { let s = column[r]; norms[r] += s * s }
+                        }
+                        var part = WeightedSpread()
+                        withRowWeights(rows) { weight in
+                            for r in 0..<b {
+                                let w = weight?[r] ?? 1
+                                let h = norms[r] * w
+                                let y = block.rhs[r]
+                                let e = y - fitted[r]
+                                out.sumW += w; out.sumWY += w * y; out.rss += w * e * e
+                                part.weight += w; part.mean += w * y
+                                if h < 1 - 1e-9 { let l = e / (1 - h); out.looSS += w * l * l } else { out.looDefined = false }
+                            }
+                            if part.weight > 0 {
+                                part.mean /= part.weight
+                                for r in 0..<b {
+                                    let w = weight?[r] ?? 1
+                                    let u = block.rhs[r] - part.mean
+                                    part.sumOfSquares += w * u * u
                                 }
                             }
                         }
+                        out.spread.merge(part)
                     }
-                    return out
                 }
             }
+            return out
         }
         var total = Diagnostics()
         for part in parts {
             total.sumW += part.sumW; total.sumWY += part.sumWY; total.rss += part.rss; total.looSS += part.looSS
             total.looDefined = total.looDefined && part.looDefined
+            total.spread.merge(part.spread)
         }
         return total
     }

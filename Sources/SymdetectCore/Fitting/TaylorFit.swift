@@ -25,7 +25,9 @@ public struct TaylorFit: Sendable {
     /// Linear combinations of monomials the data cannot separate, e.g. "q1*q3 − 1.0·q1*q3^3".
     public let undeterminedCombinations: [String]
     public let radius: Double?
-    /// Residuals yᵢ − T(xᵢ) and leverages hᵢᵢ, in row order.
+    /// Residuals yᵢ − T(xᵢ) and leverages hᵢᵢ, in row order; empty for large designs (those
+    /// beyond `ExtendedPrecisionLeastSquares.workLimit`, N·p² > 2·10⁷), whose diagnostics are
+    /// summed in the final pass without keeping N values each.
     public let residuals: [Double]
     public let leverages: [Double]
     public let warnings: [FitWarning]

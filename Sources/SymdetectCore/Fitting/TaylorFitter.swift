@@ -14,7 +14,8 @@ import Foundation
 ///    affected standard errors are nil.
 /// 3b. Moderate full-rank designs are re-solved by Householder QR in extended precision.
 /// 4. A second pass over the rows gives residuals and the hat diagonal
-///    hᵢᵢ = wᵢ‖Σ⁺VᵀD⁻¹φ(vᵢ)‖², hence the leave-one-out residuals rᵢ/(1 − hᵢᵢ).
+///    hᵢᵢ = wᵢ‖Σ⁺VᵀD⁻¹φ(vᵢ)‖² (for large full-rank designs the equal wᵢ‖R⁻ᵀφ(vᵢ)‖²), hence
+///    the leave-one-out residuals rᵢ/(1 − hᵢᵢ).
 /// 5. Coefficients and covariance are unscaled to user units: β_α = β̃_α / Π_j s_j^α_j.
 public enum TaylorFitter {
     public static let maximumOrder = 12
@@ -42,7 +43,8 @@ public enum TaylorFitter {
         guard n >= p + 1 else { throw FitError.tooFewRows(needed: p, available: n, order: order, dimension: d) }
 
         let large = n * p * p > ExtendedPrecisionLeastSquares.workLimit
-        if large, let known = NestedFitCache.shared.fit(table, y, center, radius, order: order) { return known }
+        let cacheKey = large ? NestedFitCache.Key(table, y, center, radius) : nil
+        if let cacheKey, let known = NestedFitCache.shared.fit(cacheKey, order: order) { return known }
 
         // 1. Scaling per coordinate.
         let scale = coordinateScale(table, center)
@@ -61,7 +63,7 @@ public enum TaylorFitter {
             ? TaylorDesignPasses(table: table, labels: y, center: center, scale: scale, weights: weights, exponents: exponents)
             : nil
         var semiNormal: (r: Matrix, qty: [Double])?
-        if let passes, let f = try? Self.semiNormalFactor(passes, cacheKey: (table, y, center, radius, order)) { semiNormal = f }
+        if let passes, let cacheKey, let f = try? Self.semiNormalFactor(passes, cacheKey: cacheKey, order: order) { semiNormal = f }
         var (r, qty) = try semiNormal ?? streamingQR(table, y, center, scale, weights, evaluator, p)
         var decomposition = try EquilibratedDecomposition(r: r, qty: qty, rowCount: n)
         if semiNormal != nil, decomposition.conditionNumber > Self.semiNormalConditionLimit {
@@ -112,15 +114,21 @@ public enum TaylorFitter {
             }
         }
 
-        // 4. Residuals and leverages.
+        // 4. Residuals and leverages: kept per row for small designs only; large ones keep
+        // just the sums (N values each would dwarf the rest of the fit).
         var residuals = [Double](repeating: 0, count: large ? 0 : n)
         var leverages = [Double](repeating: 0, count: large ? 0 : n)
-        var sumW = 0.0, sumWY = 0.0, rss = 0.0, looSS = 0.0
+        var sumW = 0.0, rss = 0.0, looSS = 0.0, tss = 0.0
         var looDefined = true
         if let passes {
-            let sums = passes.finalPass(beta: betaScaled, projector: pm, residuals: &residuals, leverages: &leverages)
-            (sumW, sumWY, rss, looSS, looDefined) = (sums.sumW, sums.sumWY, sums.rss, sums.looSS, sums.looDefined)
+            // Full rank: PᵀP = (X̃ᵀX̃)⁻¹ = (RᵀR)⁻¹, so the triangular factor gives the leverages
+            // at half the cost of the projector.
+            let fullRank = rank == p && (0..<p).allSatisfy { r[$0, $0] != 0 }
+            let sums = passes.finalPass(beta: betaScaled, leverage: fullRank ? .triangular(r) : .projector(pm))
+            (sumW, rss, looSS, looDefined) = (sums.sumW, sums.rss, sums.looSS, sums.looDefined)
+            tss = sums.spread.sumOfSquares
         } else {
+            var sumWY = 0.0
             for i in 0..<n {
                 designRow(table, i, center, scale, evaluator, &v, into: &row)
                 let w = weights?[i] ?? 1
@@ -138,10 +146,9 @@ public enum TaylorFitter {
                 sumW += w; sumWY += w * y[i]; rss += w * res * res
                 if h < 1 - 1e-9 { let l = res / (1 - h); looSS += w * l * l } else { looDefined = false }
             }
+            let meanY = sumWY / sumW
+            for i in 0..<n { let w = weights?[i] ?? 1; tss += w * (y[i] - meanY) * (y[i] - meanY) }
         }
-        let meanY = sumWY / sumW
-        var tss = 0.0
-        for i in 0..<n { let w = weights?[i] ?? 1; tss += w * (y[i] - meanY) * (y[i] - meanY) }
         let dof = n - rank
         let sigma: Double? = dof > 0 ? (rss / Double(dof)).squareRoot() : nil
 
@@ -171,7 +178,7 @@ public enum TaylorFitter {
             conditionNumber: conditionNumber, rank: rank, rowCount: n,
             residualDegreesOfFreedom: dof, undeterminedCombinations: undetermined,
             radius: radius, residuals: residuals, leverages: leverages, warnings: warnings)
-        if large { NestedFitCache.shared.store(result, table, y, radius) }
+        if let cacheKey { NestedFitCache.shared.store(result, cacheKey) }
         return result
     }
 
@@ -182,11 +189,11 @@ public enum TaylorFitter {
 
     /// R (upper triangular, RᵀR = X̃ᵀX̃) and Qᵀy = R⁻ᵀX̃ᵀỹ from the accumulated normal equations.
     static func semiNormalFactor(_ passes: TaylorDesignPasses,
-                                 cacheKey key: (table: SampleTable, labels: [Double], center: [Double], radius: Double?, order: Int)) throws -> (r: Matrix, qty: [Double]) {
+                                 cacheKey key: NestedFitCache.Key, order: Int) throws -> (r: Matrix, qty: [Double]) {
         let cache = NestedFitCache.shared
-        let (gram, xty) = cache.normalEquations(key.table, key.labels, key.center, key.radius, order: key.order) ?? {
+        let (gram, xty) = cache.normalEquations(key, order: order) ?? {
             let computed = passes.normalEquations()
-            cache.storeNormalEquations(key.table, key.labels, key.center, key.radius, order: key.order, gram: computed.gram, rhs: computed.rhs)
+            cache.storeNormalEquations(key, order: order, gram: computed.gram, rhs: computed.rhs)
             return computed
         }()
         let r = try CholeskyFactorization.upperFactor(gram)
@@ -300,10 +307,12 @@ public enum TaylorFitter {
 
 
     /// s_j = max_i |x_ij − c_j| (1 where the coordinate is constant).
+    /// Computed as max(max_i x_ij − c_j, c_j − min_i x_ij): rounding is monotone and symmetric,
+    /// so this is bit for bit the same number, from one vectorisable min/max pass.
     static func coordinateScale(_ table: SampleTable, _ center: [Double]) -> [Double] {
         (0..<table.dimension).map { j in
-            var m = 0.0
-            for v in table.features[j] { m = max(m, abs(v - center[j])) }
+            let (lo, hi) = SampleTable.bounds(table.features[j]) ?? (center[j], center[j])
+            let m = max(0, hi - center[j], center[j] - lo)
             return m > 0 ? m : 1
         }
     }

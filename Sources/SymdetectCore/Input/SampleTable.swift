@@ -36,7 +36,22 @@ public struct SampleTable: Sendable, Equatable {
 
     /// The range of every coordinate column.
     public var ranges: [ClosedRange<Double>] {
-        features.map { col in (col.min() ?? 0)...(col.max() ?? 0) }
+        features.map { col in Self.bounds(col).map { $0.lower...$0.upper } ?? 0...0 }
+    }
+
+    /// (min(), max()) of `values` in one pass over contiguous memory — the same comparisons as
+    /// the two library calls (a value replaces the current one only when strictly beyond it), so
+    /// the same result; nil when empty.
+    public static func bounds(_ values: [Double]) -> (lower: Double, upper: Double)? {
+        values.withUnsafeBufferPointer { buffer in
+            guard var lo = buffer.first else { return nil }
+            var hi = lo
+            for v in buffer {
+                lo = v < lo ? v : lo
+                hi = hi < v ? v : hi
+            }
+            return (lo, hi)
+        }
     }
 
     /// Whether `point` lies inside the bounding box of the samples.
@@ -59,7 +74,6 @@ extension SampleTable {
     /// when it is no larger. Auxiliary fits (higher-order checks) use this to bound their cost.
     public func subsample(limit: Int, seed: UInt64 = 0x5AB5_0001) -> (table: SampleTable, indices: [Int]) {
         guard count > limit else { return (self, Array(0..<count)) }
-        let chosen = SeededSubsetCache.shared.indices(count, limit: limit, seed: seed)
-        return (rows(chosen), chosen)
+        return SeededSubsetCache.shared.rows(of: self, limit: limit, seed: seed)
     }
 }

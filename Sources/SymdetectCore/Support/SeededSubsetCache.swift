@@ -20,4 +20,42 @@ final class SeededSubsetCache: @unchecked Sendable {
         if entries.count > 8 { entries.removeFirst() }
         return drawn
     }
+
+    /// The last subsample table built by `rows(of:limit:seed:)`, with the arrays it was drawn
+    /// from. Holding them keeps their storage alive and shared, so any later change to a table
+    /// that uses them copies first: the same storage address then means the same contents.
+    private var lastRows: (features: [[Double]], labels: [Double], limit: Int, seed: UInt64, rows: SampleTable)?
+
+    /// `table.rows(indices(table.count, limit:, seed:))`, built once for the same table (its very
+    /// arrays, without gradients) and reused: several stages fit the same auxiliary subsample,
+    /// and gathering it reads every column of a large table.
+    func rows(of table: SampleTable, limit: Int, seed: UInt64) -> (table: SampleTable, indices: [Int]) {
+        let chosen = indices(table.count, limit: limit, seed: seed)
+        guard table.gradients == nil else { return (table.rows(chosen), chosen) }
+        lock.lock()
+        if let last = lastRows, last.limit == limit, last.seed == seed, last.rows.featureNames == table.featureNames,
+           last.rows.labelName == table.labelName, Self.sameStorage(last.labels, table.labels),
+           last.features.count == table.features.count,
+           zip(last.features, table.features).allSatisfy({ Self.sameStorage($0, $1) }) {
+            lock.unlock()
+            return (last.rows, chosen)
+        }
+        lock.unlock()
+        let rows = table.rows(chosen)
+        lock.lock()
+        lastRows = (table.features, table.labels, limit, seed, rows)
+        lock.unlock()
+        return (rows, chosen)
+    }
+
+    /// Drops the subsample table (and the hold on its source) once no stage will ask for it.
+    func forgetRows() {
+        lock.lock()
+        lastRows = nil
+        lock.unlock()
+    }
+
+    private static func sameStorage(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
+    }
 }
