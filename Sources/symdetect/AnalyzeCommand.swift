@@ -98,8 +98,8 @@ struct AnalyzeCommand: ParsableCommand {
         let molecule = molecular ? try moleculeOptions.readMolecule(input) : nil
         let table = try molecule?.table ?? input.readTable()
         // Both cores parse a large CSV, so the digest may end after the table is read: it is
-        // awaited here, before the analysis, whose first stage it would otherwise share the cores
-        // (and memory) with; overlapping them made the peak memory of 10⁶ rows vary by ≈ 4 MB.
+        // awaited here, so that it does not run into the analysis's first stage and take a core
+        // (and its working memory) from it.
         let digest = digestTask.value
         try analysis.operationOptions.check(names: table.featureNames)
         let configuration = try analysisConfiguration()
