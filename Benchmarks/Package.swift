@@ -19,7 +19,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "symdetect-bench",
-            dependencies: [.product(name: "SymdetectCore", package: mainPackageIdentity)],
+            dependencies: [
+                .product(name: "SymdetectCore", package: mainPackageIdentity),
+                .product(name: "SymdetectReport", package: mainPackageIdentity),
+            ],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ]

@@ -92,12 +92,15 @@ struct AnalyzeCommand: ParsableCommand {
         if !molecular, let unused = moleculeOptions.givenMolecularOnly.first {
             throw CommandFailure("\(unused) applies to molecular input (.xyz/.extxyz, or a CSV with --molecule)", exitCode: .usage)
         }
-        // The input's SHA-256 (provenance in the report) is computed on the other core while the
-        // file is read and analysed: hashing a large file takes as long as a stage of the analysis,
-        // and reading it is one thread's work.
+        // The input's SHA-256 (provenance in the report) is computed on another thread while the
+        // file is read.
         let digestTask = InputDigest(path: input.data)
         let molecule = molecular ? try moleculeOptions.readMolecule(input) : nil
         let table = try molecule?.table ?? input.readTable()
+        // Both cores parse a large CSV, so the digest may end after the table is read: it is
+        // awaited here, so that it does not run into the analysis's first stage and take a core
+        // (and its working memory) from it.
+        let digest = digestTask.value
         try analysis.operationOptions.check(names: table.featureNames)
         let configuration = try analysisConfiguration()
 
@@ -119,7 +122,6 @@ struct AnalyzeCommand: ParsableCommand {
         defer { status.finish() }
 
         // Everything is rendered in memory first; files are written only once all of it exists.
-        let digest = digestTask.value
         let path = reportPath
         let reportURL = URL(fileURLWithPath: path)
         let stem = (reportURL.lastPathComponent as NSString).deletingPathExtension

@@ -43,6 +43,9 @@ struct BenchmarkArguments {
     }
 
     /// The word after `--name`, or `defaultValue`.
+    /// Whether `--name` is present.
+    func flag(_ name: String) -> Bool { options.contains("--\(name)") }
+
     func string(_ name: String, default defaultValue: String) -> String {
         guard let at = options.firstIndex(of: "--\(name)") else { return defaultValue }
         guard at + 1 < options.count else {

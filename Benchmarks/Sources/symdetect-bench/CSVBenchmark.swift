@@ -5,30 +5,77 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import SymdetectCore
+import SymdetectReport
 
-/// Reads a generated numeric CSV several times and reports the throughput of `CSVReader.read`.
+/// Reads a generated numeric CSV (or `--file PATH`) several times and reports the throughput of
+/// `CSVReader.read`, with the process CPU time (user + sys) of each run. With `--sha256` the file's
+/// SHA-256 is computed on another thread meanwhile, as `symdetect analyze` does: the time is then
+/// that of the whole read stage (both done).
 func runCSVBenchmark(_ arguments: BenchmarkArguments) throws {
-    let rows = arguments.integer("rows", default: 1_200_000)
     let repeats = arguments.integer("repeat", default: 3)
-    let path = try generatedCSV(rows: rows)
+    let file = arguments.string("file", default: "")
+    let withDigest = arguments.flag("sha256")
+    let rows = file.isEmpty ? arguments.integer("rows", default: 1_200_000) : nil
+    let path = try file.isEmpty ? generatedCSV(rows: rows!) : file
     var info = stat()
     guard stat(path, &info) == 0 else { throw BenchmarkFailure(description: "cannot stat \(path)") }
     let megabytes = Double(info.st_size) / 1e6
-    print("csv: \(path): \(rows) rows x 4 columns, \(String(megabytes, decimals: 1)) MB")
+    print("csv: \(path): \(rows.map { "\($0) rows x 4 columns, " } ?? "")\(String(megabytes, decimals: 1)) MB"
+          + (withDigest ? ", with SHA-256 alongside" : ""))
 
     var rates: [Double] = []
+    var times: [Double] = []
     for run in 1 ... repeats {
+        let cpuStart = processCPUSeconds()
         let start = monotonicSeconds()
+        let digest = withDigest ? BackgroundDigest(path: path) : nil
         let table = try CSVReader.read(path: path)
+        let digestText = digest?.value
         let seconds = monotonicSeconds() - start
-        guard table.count == rows, table.dimension == 3 else {
+        let cpu = processCPUSeconds() - cpuStart
+        if let rows, table.count != rows || table.dimension != 3 {
             throw BenchmarkFailure(description: "read \(table.count) rows x \(table.dimension) features, expected \(rows) x 3")
         }
+        if withDigest && digestText == nil { throw BenchmarkFailure(description: "cannot hash \(path)") }
         rates.append(megabytes / seconds)
-        print("  run \(run): \(String(seconds, decimals: 3)) s, \(String(megabytes / seconds, decimals: 1)) MB/s")
+        times.append(seconds)
+        print("  run \(run): \(String(seconds, decimals: 3)) s, \(String(megabytes / seconds, decimals: 1)) MB/s,"
+              + " CPU \(String(cpu, decimals: 3)) s")
     }
-    print("csv: best \(String(rates.max()!, decimals: 1)) MB/s, median \(String(median(rates), decimals: 1)) MB/s")
+    print("csv: best \(String(rates.max()!, decimals: 1)) MB/s, median \(String(median(rates), decimals: 1)) MB/s"
+          + " (best \(String(times.min()!, decimals: 3)) s, median \(String(median(times), decimals: 3)) s)")
+}
+
+/// The SHA-256 of a file, computed on a global queue (as `symdetect analyze` computes its input's).
+private final class BackgroundDigest: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var digest: String?
+
+    init(path: String) {
+        DispatchQueue.global().async {
+            self.digest = try? SHA256.hex(ofFile: path)
+            self.done.signal()
+        }
+    }
+
+    var value: String? {
+        done.wait()
+        return digest
+    }
+}
+
+/// User plus system CPU time of this process so far.
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// A CSV of `rows` rows with header `x,y,z,E`, every cell a 17-significant-digit decimal (fixed

@@ -17,9 +17,12 @@ let usage = """
     usage: symdetect-bench BENCHMARK [options]
 
     benchmarks:
-      csv [--rows N] [--repeat K]   read a generated CSV of N rows x 4 columns of 17-digit numbers
-                                    (default N = 1200000, about 100 MB) K times (default 3) with
-                                    CSVReader.read and print MB/s (best and median)
+      csv [--rows N] [--repeat K] [--file PATH] [--sha256]
+                                    read a generated CSV of N rows x 4 columns of 17-digit numbers
+                                    (default N = 1200000, about 100 MB), or PATH, K times (default
+                                    3) with CSVReader.read and print MB/s (best and median) and
+                                    the CPU time of each run; --sha256 hashes the file on another
+                                    thread meanwhile, as `symdetect analyze` does
       xyz [--frames N] [--repeat K] read a generated extended-XYZ trajectory of N frames of a
                                     4-atom molecule with forces (default N = 100000, about 55 MB)
                                     K times (default 3) with ExtendedXYZReader.read and print

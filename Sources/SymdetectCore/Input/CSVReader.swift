@@ -1,6 +1,8 @@
 /// Reads a numeric CSV file into a `SampleTable`, streaming: the file is read in 1 MiB chunks and
 /// cells are parsed straight from the bytes into `Double` columns; no line or cell is ever held as
-/// a `String` (only header names and error texts are).
+/// a `String` (only header names and error texts are). A chunk's records are parsed on several
+/// threads when it holds at least 256 KiB of them and no `"` (see `CSVParallelRows`, and
+/// `CSVReadTuning` for the thresholds); the table and every error are the same either way.
 ///
 /// Format (see `CSVRecordScanner` for the field rules, `CSVNumberParser` for numbers):
 /// - an optional UTF-8 byte-order mark, then a header row of unique, non-empty column names (trimmed),
@@ -21,13 +23,25 @@ public enum CSVReader {
     public static func read(
         path: String, options: CSVReadOptions = .init(), progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> SampleTable {
-        let window = try CSVByteWindow(path: path)
-        return try read(window, name: path, options: options, progress: progress)
+        try read(path: path, options: options, tuning: .standard, progress: progress)
     }
 
     /// The same parser on bytes in memory; `name` stands for the path in error messages.
     public static func read(data: [UInt8], name: String, options: CSVReadOptions = .init()) throws -> SampleTable {
-        try read(CSVByteWindow(bytes: data, name: name), name: name, options: options, progress: nil)
+        try read(data: data, name: name, options: options, tuning: .standard)
+    }
+
+    /// `read(path:options:progress:)` with the work divided as `tuning` says.
+    static func read(
+        path: String, options: CSVReadOptions, tuning: CSVReadTuning, progress: ((Int64, Int64) -> Void)? = nil
+    ) throws -> SampleTable {
+        let window = try CSVByteWindow(path: path, chunkSize: tuning.chunkBytes)
+        return try read(window, name: path, options: options, tuning: tuning, progress: progress)
+    }
+
+    /// `read(data:name:options:)` with the work divided as `tuning` says.
+    static func read(data: [UInt8], name: String, options: CSVReadOptions, tuning: CSVReadTuning) throws -> SampleTable {
+        try read(CSVByteWindow(bytes: data, name: name), name: name, options: options, tuning: tuning, progress: nil)
     }
 
     /// Longer texts are cut in error messages.
@@ -42,7 +56,7 @@ public enum CSVReader {
     private static let maximumRecordBytes = 64 << 20
 
     private static func read(
-        _ window: CSVByteWindow, name path: String, options: CSVReadOptions,
+        _ window: CSVByteWindow, name path: String, options: CSVReadOptions, tuning: CSVReadTuning,
         progress: ((Int64, Int64) -> Void)?
     ) throws -> SampleTable {
         var nextProgress = progressInterval
@@ -107,7 +121,7 @@ public enum CSVReader {
         // Data rows.
         let columns = try readRows(
             window, position: position, line: line, scanner: scanner, names: header.names,
-            selection: selection, refill: refill(keepingFrom:recordLine:))
+            selection: selection, tuning: tuning, refill: refill(keepingFrom:recordLine:))
         if let progress { progress(window.bytesRead, window.totalBytes) }
 
         let featureCount = selection.featureColumns.count
@@ -170,10 +184,11 @@ public enum CSVReader {
     }
 
     /// Parses all data rows into one column per used field: features in selection order, then the
-    /// label.
+    /// label. Windows of quote-free records go to `CSVParallelRows` first; the sequential parser
+    /// takes the rest (windows with quotes, the record cut off at a window's end, small inputs).
     private static func readRows(
         _ window: CSVByteWindow, position start: Int, line startLine: Int, scanner: CSVRecordScanner,
-        names: [String], selection: CSVColumnSelection, refill: (Int, Int) throws -> Void
+        names: [String], selection: CSVColumnSelection, tuning: CSVReadTuning, refill: (Int, Int) throws -> Void
     ) throws -> [[Double]] {
         let fieldCount = names.count
         let slotCount = selection.featureColumns.count + 1
@@ -190,29 +205,26 @@ public enum CSVReader {
         }
         slotOfFieldPointer.initialize(from: slotOfField, count: fieldCount)
         rowPointer.initialize(repeating: 0, count: slotCount)
-        var sink = DataRowSink(slotOfField: slotOfFieldPointer, fieldCount: fieldCount, row: rowPointer)
+        let parser = CSVDataRowParser(
+            scanner: scanner, fieldCount: fieldCount, slotCount: slotCount, slotOfField: slotOfFieldPointer)
+        var sink = CSVDataRowSink(slotOfField: slotOfFieldPointer, fieldCount: fieldCount, row: rowPointer)
+        let parallel = window.count - start >= tuning.parallelMinimumBytes
+            ? CSVParallelRows(parser: parser, tuning: tuning) : nil
 
         var position = start
         var line = startLine
         var reservedRows = false
         while true {
-            let recordLine = line
-            sink.reset()
-            let step = try scanner.scanRecord(
-                window.base, from: position, to: window.count, isAtEnd: window.isAtEnd, line: &line, sink: &sink)
-            switch step {
-            case let .record(next, count):
-                if count != fieldCount || sink.badCell != nil {
-                    throw rowError(sink: sink, fieldsFound: count, line: recordLine, names: names, path: scanner.path)
-                }
-                for slot in 0 ..< slotCount { columns[slot].append(rowPointer[slot]) }
-                position = next
-            case let .blankLine(next):
-                position = next
-            case .endOfInput:
+            parallel?.parse(window, from: &position, line: &line, into: &columns)
+            let stop = try parser.parse(
+                window.base, from: &position, to: window.count, isAtEnd: window.isAtEnd, line: &line,
+                sink: &sink, into: &columns)
+            switch stop {
+            case .finished:
                 return columns
-            case .needMoreBytes:
-                line = recordLine
+            case let .failed(failure):
+                throw failure.error(names: names, path: scanner.path)
+            case .cutOff:
                 if !reservedRows && window.totalBytes > 0 && columns[0].count > 0 {
                     // Size the columns once from the first chunk's rows per byte, to avoid regrowth.
                     let estimate = Double(columns[0].count) * Double(window.totalBytes) / Double(max(position, 1))
@@ -220,35 +232,10 @@ public enum CSVReader {
                     for slot in 0 ..< slotCount { columns[slot].reserveCapacity(rows) }
                     reservedRows = true
                 }
-                try refill(position, recordLine)
+                try refill(position, line)
                 position = 0
             }
         }
-    }
-
-    private static func rowError(
-        sink: DataRowSink, fieldsFound: Int, line: Int, names: [String], path: String
-    ) -> InputError {
-        let expected = names.count
-        if fieldsFound != expected {
-            let header = "expected \(expected) field\(expected == 1 ? "" : "s") as in the header, got \(fieldsFound)"
-            if fieldsFound > expected, let extra = sink.firstExtraField {
-                return .badData(
-                    path: path, line: line, column: expected + 1, columnName: nil, text: excerpt(extra),
-                    reason: "too many fields: " + header)
-            }
-            return .badData(
-                path: path, line: line, column: nil, columnName: nil, text: nil,
-                reason: "too few fields: " + header)
-        }
-        guard let cell = sink.badCell else {
-            return .badData(path: path, line: line, column: nil, columnName: nil, text: nil, reason: "malformed row")
-        }
-        let reason = cell.bytes.withUnsafeBufferPointer { CSVNumberParser.rejectionReason($0) }
-        let text = CSVNumberParser.trimmingBlanks(String(decoding: cell.bytes, as: UTF8.self))
-        return .badData(
-            path: path, line: cell.line, column: cell.index + 1, columnName: names[cell.index],
-            text: excerpt(text), reason: reason)
     }
 }
 
@@ -265,52 +252,5 @@ private struct HeaderSink: CSVFieldSink {
     mutating func field(index: Int, bytes: UnsafeBufferPointer<UInt8>, hasEscapedQuotes: Bool, line: Int) {
         names.append(CSVNumberParser.trimmingBlanks(CSVRecordScanner.unescapedText(bytes, hasEscapedQuotes: hasEscapedQuotes)))
         lines.append(line)
-    }
-}
-
-/// Parses the used cells of one data row into `row[slot]`; remembers the first bad cell and the
-/// first field beyond the header's count for the error message, which the reader raises once the
-/// whole record is known (so a wrong field count is reported before a bad cell).
-private struct DataRowSink: CSVFieldSink {
-    let slotOfField: UnsafePointer<Int>
-    let fieldCount: Int
-    let row: UnsafeMutablePointer<Double>
-    var badCell: (index: Int, line: Int, bytes: [UInt8])?
-    var firstExtraField: String?
-
-    init(slotOfField: UnsafePointer<Int>, fieldCount: Int, row: UnsafeMutablePointer<Double>) {
-        self.slotOfField = slotOfField
-        self.fieldCount = fieldCount
-        self.row = row
-    }
-
-    @inline(__always)
-    mutating func reset() {
-        badCell = nil
-        firstExtraField = nil
-    }
-
-    @inline(__always)
-    mutating func field(index: Int, bytes: UnsafeBufferPointer<UInt8>, hasEscapedQuotes: Bool, line: Int) {
-        guard index < fieldCount else {
-            if index == fieldCount {
-                firstExtraField = CSVNumberParser.trimmingBlanks(
-                    CSVRecordScanner.unescapedText(bytes, hasEscapedQuotes: hasEscapedQuotes))
-            }
-            return
-        }
-        let slot = slotOfField[index]
-        guard slot >= 0 else { return }
-        if !hasEscapedQuotes, let base = bytes.baseAddress, let value = CSVNumberParser.parse(base, count: bytes.count) {
-            row[slot] = value
-            return
-        }
-        if badCell == nil { recordBadCell(index: index, bytes: bytes, hasEscapedQuotes: hasEscapedQuotes, line: line) }
-    }
-
-    @inline(never)
-    private mutating func recordBadCell(index: Int, bytes: UnsafeBufferPointer<UInt8>, hasEscapedQuotes: Bool, line: Int) {
-        let text = CSVRecordScanner.unescapedText(bytes, hasEscapedQuotes: hasEscapedQuotes)
-        badCell = (index, line, Array(text.utf8))
     }
 }
