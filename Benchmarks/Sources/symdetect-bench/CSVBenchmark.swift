@@ -67,17 +67,6 @@ private final class BackgroundDigest: @unchecked Sendable {
 }
 
 /// User plus system CPU time of this process so far.
-private func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if os(Linux)
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
-
 /// A CSV of `rows` rows with header `x,y,z,E`, every cell a 17-significant-digit decimal (fixed
 /// notation for x, y, z; scientific for E), generated once per row count into the temporary
 /// directory and reused by later runs.
