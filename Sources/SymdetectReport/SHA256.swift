@@ -180,3 +180,22 @@ public struct SHA256 {
         return s
     }
 }
+
+/// SHA-256 of a file computed on a background thread; `value` waits for it (nil if unreadable).
+public final class InputDigest: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var digest: String?
+
+    public init(path: String) {
+        DispatchQueue.global().async {
+            self.digest = try? SHA256.hex(ofFile: path)
+            self.done.signal()
+        }
+    }
+
+    public var value: String? {
+        done.wait()
+        done.signal()
+        return digest
+    }
+}

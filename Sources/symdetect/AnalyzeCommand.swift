@@ -286,25 +286,6 @@ struct AnalyzeSummary {
     }
 }
 
-/// SHA-256 of a file computed on a background thread; `value` waits for it (nil if unreadable).
-final class InputDigest: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var digest: String?
-
-    init(path: String) {
-        DispatchQueue.global().async {
-            self.digest = try? SHA256.hex(ofFile: path)
-            self.done.signal()
-        }
-    }
-
-    var value: String? {
-        done.wait()
-        done.signal()
-        return digest
-    }
-}
-
 /// Distinct slots concurrent file writes report their errors to (each index once).
 private struct FailureSlots: @unchecked Sendable {
     let base: UnsafeMutableBufferPointer<Error?>

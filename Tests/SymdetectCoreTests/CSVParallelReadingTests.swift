@@ -288,7 +288,7 @@ private struct GeneratedCSV {
     }
 
     func make(rows: Int, seed: UInt64) -> Output {
-        var generator = SplitMix(state: seed)
+        var generator = SeededGenerator(seed: seed)
         var out = Output()
         var text = byteOrderMark ? "\u{FEFF}" : ""
         var line = 1
@@ -328,17 +328,5 @@ private struct GeneratedCSV {
         out.bytes = Array(text.utf8)
         out.lineCount = line - 1
         return out
-    }
-}
-
-/// SplitMix64, so every generated file is repeatable.
-private struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -30,7 +30,7 @@ func runCSVBenchmark(_ arguments: BenchmarkArguments) throws {
     for run in 1 ... repeats {
         let cpuStart = processCPUSeconds()
         let start = monotonicSeconds()
-        let digest = withDigest ? BackgroundDigest(path: path) : nil
+        let digest = withDigest ? InputDigest(path: path) : nil
         let table = try CSVReader.read(path: path)
         let digestText = digest?.value
         let seconds = monotonicSeconds() - start
@@ -48,25 +48,6 @@ func runCSVBenchmark(_ arguments: BenchmarkArguments) throws {
           + " (best \(String(times.min()!, decimals: 3)) s, median \(String(median(times), decimals: 3)) s)")
 }
 
-/// The SHA-256 of a file, computed on a global queue (as `symdetect analyze` computes its input's).
-private final class BackgroundDigest: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var digest: String?
-
-    init(path: String) {
-        DispatchQueue.global().async {
-            self.digest = try? SHA256.hex(ofFile: path)
-            self.done.signal()
-        }
-    }
-
-    var value: String? {
-        done.wait()
-        return digest
-    }
-}
-
-/// User plus system CPU time of this process so far.
 /// A CSV of `rows` rows with header `x,y,z,E`, every cell a 17-significant-digit decimal (fixed
 /// notation for x, y, z; scientific for E), generated once per row count into the temporary
 /// directory and reused by later runs.
