@@ -17,6 +17,9 @@ public enum Analyzer {
     public static func run(_ table: SampleTable, _ configuration: AnalysisConfiguration,
                            progress: ((AnalysisProgress) -> Void)? = nil) throws -> AnalysisResult {
         let report = SynchronizedProgress(progress)
+        // The shared subsample table is released below once its last user is done; on an early
+        // exit (a thrown error) here too, so that it never outlives the analysis.
+        defer { SeededSubsetCache.shared.forgetRows() }
         // Summaries of the labels are needed only after the fit: computed meanwhile.
         let labelFacts = BackgroundValue { (LabelSummary(table.labels), LabelResolution.estimate(table.labels)) }
 
