@@ -103,6 +103,36 @@ final class LargeFitTests: XCTestCase {
         NestedFitCache.shared.removeAll()
     }
 
+    /// An auxiliary fit without its leave-one-out error: the same fit bit for bit but for
+    /// `looRmse` (nil); a later fit of the same data that wants the error gets it (the cache
+    /// does not hand back the fit without it), and matches the exact hat diagonal's.
+    func testFitWithoutLeaveOneOutDiffersOnlyThere() throws {
+        let rows = 17_000
+        let table = Self.wellTable(rows: rows, noise: 0.03, seed: 16)
+        let center = [0.2, 0.5, 0.95]
+        NestedFitCache.shared.removeAll()
+        let full = try TaylorFitter.fit(table, center: center, order: 4)
+        NestedFitCache.shared.removeAll()
+        let auxiliary = try TaylorFitter.fit(table, center: center, order: 4, leaveOneOut: false)
+        XCTAssertNil(auxiliary.looRmse)
+        XCTAssertEqual(auxiliary.coefficients, full.coefficients)
+        XCTAssertEqual(auxiliary.covariance, full.covariance)
+        XCTAssertEqual(auxiliary.rmse, full.rmse)
+        XCTAssertEqual(auxiliary.r2, full.r2)
+        XCTAssertEqual(auxiliary.sigma, full.sigma)
+        XCTAssertEqual(auxiliary.warnings, full.warnings)
+
+        let again = try TaylorFitter.fit(table, center: center, order: 4)
+        let columns = ExactLeastSquaresDiagnostics.monomialColumns(table.features, center: center, order: 4)
+        let exact = ExactLeastSquaresDiagnostics(columns: columns, labels: table.labels)
+        XCTAssertEqual(try XCTUnwrap(again.looRmse), exact.looRmse, accuracy: 1e-9 * exact.looRmse)
+        XCTAssertEqual(again.looRmse, full.looRmse)
+        // Now stored with its error, the fit serves a caller who does not need it as well.
+        let cached = try TaylorFitter.fit(table, center: center, order: 4, leaveOneOut: false)
+        XCTAssertEqual(cached.looRmse, full.looRmse)
+        NestedFitCache.shared.removeAll()
+    }
+
     func testLargeFitIsBitwiseReproducible() throws {
         let table = Self.wellTable(rows: 40_000, noise: 0.05, seed: 13)
         NestedFitCache.shared.removeAll()

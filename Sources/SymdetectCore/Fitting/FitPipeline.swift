@@ -245,10 +245,13 @@ public enum FitPipeline {
             TaylorFitter.prepareNestedFits(sub, labels: subLabels, center: fit.center, upToOrder: max(fit.order + 1, proxyOrder),
                                            radius: fit.radius)
         }
-        let lower = whole ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius)
+        // Both sides of the test need their residual sums only, not their leave-one-out errors.
+        let lower = whole ? fit : try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order, radius: fit.radius,
+                                                        leaveOneOut: false)
         let sameWeight = higher?.gradientEquations?.weight == fit.gradientEquations?.weight
         let upper = (whole && higher?.order == fit.order + 1 && sameWeight ? higher : nil)
-            ?? (try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius))
+            ?? (try? TaylorFitter.fit(sub, labels: subLabels, center: fit.center, order: fit.order + 1, radius: fit.radius,
+                                      leaveOneOut: false))
         guard let lower, let upper else { return nil }
         return nestedFPValue(lower, higher: upper)
     }
@@ -299,7 +302,7 @@ public enum FitPipeline {
                 if effectiveCount(center, mid) < target { lo = mid } else { hi = mid }
             }
             radius = hi
-            let weighted = try TaylorFitter.fit(table, labels: labels, center: center, order: fit.order, radius: radius)
+            let weighted = try TaylorFitter.fit(table, labels: labels, center: center, order: fit.order, radius: radius, leaveOneOut: false)
             guard weighted.rank == weighted.parameterCount else { return nil }
             let (moved, steps, ok) = try searchStationaryPoint(table, labels: labels, initial: weighted, radius: radius)
             total += steps

@@ -96,7 +96,8 @@ final class NestedFitCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var grams: [(key: Key, order: Int, gram: Matrix, rhs: [Double])] = []
-    private var fits: [(key: Key, fit: TaylorFit)] = []
+    /// Fits with whether their leave-one-out error was computed.
+    private var fits: [(key: Key, fit: TaylorFit, leaveOneOut: Bool)] = []
 
     /// The order-`order` normal equations (p×p and p) from a stored accumulation of at least that
     /// order on the same data, or nil.
@@ -127,19 +128,23 @@ final class NestedFitCache: @unchecked Sendable {
         fits.removeAll()
     }
 
-    func fit(_ key: Key, order: Int) -> TaylorFit? {
+    /// A stored fit of this order on these data; one asked for with its leave-one-out error only
+    /// if that was computed.
+    func fit(_ key: Key, order: Int, leaveOneOut: Bool = true) -> TaylorFit? {
         guard key.rows <= Self.fitRowLimit else { return nil }
         lock.lock()
         defer { lock.unlock() }
-        return fits.first { $0.fit.order == order && $0.key == key }?.fit
+        return fits.first { $0.fit.order == order && $0.key == key && ($0.leaveOneOut || !leaveOneOut) }?.fit
     }
 
-    /// Stores `fit`, computed on the data of `key` (whose centre is the fit's).
-    func store(_ fit: TaylorFit, _ key: Key) {
+    /// Stores `fit`, computed on the data of `key` (whose centre is the fit's), with its
+    /// leave-one-out error or without (`leaveOneOut`); replaces one without by one with.
+    func store(_ fit: TaylorFit, _ key: Key, leaveOneOut: Bool = true) {
         guard key.rows <= Self.fitRowLimit else { return }
         lock.lock()
         defer { lock.unlock() }
-        fits.append((key, fit))
+        fits.removeAll { $0.fit.order == fit.order && $0.key == key && !$0.leaveOneOut && leaveOneOut }
+        fits.append((key, fit, leaveOneOut))
         if fits.count > Self.capacity { fits.removeFirst() }
     }
 }

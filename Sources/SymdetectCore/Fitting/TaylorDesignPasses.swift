@@ -213,8 +213,9 @@ struct TaylorDesignPasses {
     }
 
     /// Weighted sums of the residuals rᵢ = yᵢ − φ(vᵢ)ᵀβ and leave-one-out residuals rᵢ/(1 − hᵢᵢ)
-    /// (hᵢᵢ from `leverage`), and the labels' total sum of squares. Nothing per row is kept.
-    func finalPass(beta: [Double], leverage: LeverageFactor) -> Diagnostics {
+    /// (hᵢᵢ from `leverage`; without one, no leave-one-out sum: `looSS` stays 0), and the labels'
+    /// total sum of squares. Nothing per row is kept.
+    func finalPass(beta: [Double], leverage: LeverageFactor?) -> Diagnostics {
         let p = parameterCount
         precondition(beta.count == p)
         // Column-major factor for BLAS: row-major R (p × p), or row-major P (rank × p), which
@@ -222,14 +223,17 @@ struct TaylorDesignPasses {
         let factor: Matrix
         let rank: Int
         switch leverage {
-        case .triangular(let r):
+        case .triangular(let r)?:
             precondition(r.rows == p && r.columns == p)
             (factor, rank) = (r, p)
-        case .projector(let pm):
+        case .projector(let pm)?:
             precondition(pm.columns == p)
             (factor, rank) = (pm, pm.rows)
+        case nil:
+            (factor, rank) = (Matrix(rows: 0, columns: 0), 0)
         }
-        let triangular = if case .triangular = leverage { true } else { false }
+        let withLeverage = leverage != nil
+        let triangular = if case .triangular? = leverage { true } else { false }
         let parts: [Diagnostics] = perStripe { stripe, block -> Diagnostics in
             var out = Diagnostics()
             let fitted = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
@@ -244,18 +248,20 @@ struct TaylorDesignPasses {
                         // z = R⁻ᵀφ (in place: the design is not needed again) or Pφ, rows of a
                         // column-major block; ‖z‖² summed over k in ascending order, a column at a
                         // time (contiguous, vectorised).
-                        let z: UnsafeMutablePointer<Double>, ldz: Int
-                        if triangular {
-                            BLASKernels.multiplyByInverseOfUpper(fb.baseAddress!, columns: p, block.design, rows: b, ldb: blockRows)
-                            (z, ldz) = (block.design, blockRows)
-                        } else {
-                            BLASKernels.product(block.design, rows: b, columns: p, lda: blockRows, fb.baseAddress!, columns: rank, into: block.work)
-                            (z, ldz) = (block.work, b)
-                        }
                         norms.update(repeating: 0, count: b)
-                        for k in 0..<rank {
-                            let column = z + k * ldz
-                            for r in 0..<b { let s = column[r]; norms[r] += s * s }
+                        if withLeverage {
+                            let z: UnsafeMutablePointer<Double>, ldz: Int
+                            if triangular {
+                                BLASKernels.multiplyByInverseOfUpper(fb.baseAddress!, columns: p, block.design, rows: b, ldb: blockRows)
+                                (z, ldz) = (block.design, blockRows)
+                            } else {
+                                BLASKernels.product(block.design, rows: b, columns: p, lda: blockRows, fb.baseAddress!, columns: rank, into: block.work)
+                                (z, ldz) = (block.work, b)
+                            }
+                            for k in 0..<rank {
+                                let column = z + k * ldz
+                                for r in 0..<b { let s = column[r]; norms[r] += s * s }
+                            }
                         }
                         var part = WeightedSpread()
                         withRowWeights(rows) { weight in
@@ -266,6 +272,7 @@ struct TaylorDesignPasses {
                                 let e = y - fitted[r]
                                 out.sumW += w; out.sumWY += w * y; out.rss += w * e * e
                                 part.weight += w; part.mean += w * y
+                                guard withLeverage else { continue }
                                 if h < 1 - 1e-9 { let l = e / (1 - h); out.looSS += w * l * l } else { out.looDefined = false }
                             }
                             if part.weight > 0 {

@@ -22,13 +22,19 @@ public enum TaylorFitter {
     static let blockRows = 2048
 
     /// Fits `labels` (default: the table's labels) about `center` with all monomials up to `order`.
-    /// - Parameter radius: Gaussian locality weights wᵢ = exp(−|xᵢ − c|²/(2R²)), or nil for wᵢ = 1.
+    /// - Parameters:
+    ///   - radius: Gaussian locality weights wᵢ = exp(−|xᵢ − c|²/(2R²)), or nil for wᵢ = 1.
+    ///   - leaveOneOut: false for an auxiliary fit whose leave-one-out error nobody reads (a
+    ///     proxy, one side of an F test, an R² check): a large design then skips the hat
+    ///     diagonal — a triangular solve per row, p² flops, the costliest part of its last pass —
+    ///     and its `looRmse` is nil. Every other result is the same.
     public static func fit(
         _ table: SampleTable,
         labels: [Double]? = nil,
         center: [Double],
         order: Int,
-        radius: Double? = nil
+        radius: Double? = nil,
+        leaveOneOut: Bool = true
     ) throws -> TaylorFit {
         let y = labels ?? table.labels
         let d = table.dimension
@@ -44,7 +50,7 @@ public enum TaylorFitter {
 
         let large = n * p * p > ExtendedPrecisionLeastSquares.workLimit
         let cacheKey = large ? NestedFitCache.Key(table, y, center, radius) : nil
-        if let cacheKey, let known = NestedFitCache.shared.fit(cacheKey, order: order) { return known }
+        if let cacheKey, let known = NestedFitCache.shared.fit(cacheKey, order: order, leaveOneOut: leaveOneOut) { return known }
 
         // 1. Scaling per coordinate.
         let scale = coordinateScale(table, center)
@@ -124,7 +130,7 @@ public enum TaylorFitter {
             // Full rank: PᵀP = (X̃ᵀX̃)⁻¹ = (RᵀR)⁻¹, so the triangular factor gives the leverages
             // at half the cost of the projector.
             let fullRank = rank == p && (0..<p).allSatisfy { r[$0, $0] != 0 }
-            let sums = passes.finalPass(beta: betaScaled, leverage: fullRank ? .triangular(r) : .projector(pm))
+            let sums = passes.finalPass(beta: betaScaled, leverage: !leaveOneOut ? nil : fullRank ? .triangular(r) : .projector(pm))
             (sumW, rss, looSS, looDefined) = (sums.sumW, sums.rss, sums.looSS, sums.looDefined)
             tss = sums.spread.sumOfSquares
         } else {
@@ -174,11 +180,11 @@ public enum TaylorFitter {
             standardErrors: stderr, covariance: cov, sigma: sigma,
             rmse: (rss / sumW).squareRoot(),
             r2: tss > 0 ? 1 - rss / tss : (rss == 0 ? 1 : 0),
-            looRmse: looDefined ? (looSS / sumW).squareRoot() : nil,
+            looRmse: looDefined && (leaveOneOut || passes == nil) ? (looSS / sumW).squareRoot() : nil,
             conditionNumber: conditionNumber, rank: rank, rowCount: n,
             residualDegreesOfFreedom: dof, undeterminedCombinations: undetermined,
             radius: radius, residuals: residuals, leverages: leverages, warnings: warnings)
-        if let cacheKey { NestedFitCache.shared.store(result, cacheKey) }
+        if let cacheKey { NestedFitCache.shared.store(result, cacheKey, leaveOneOut: leaveOneOut) }
         return result
     }
 

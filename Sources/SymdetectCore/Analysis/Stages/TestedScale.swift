@@ -17,7 +17,7 @@ struct TestedScale {
             var r2: Double?
             if LabelTransform.spansDecades(table.labels),
                table.count > MultiIndex.count(dimension: table.dimension, order: 2) + 1 {
-                r2 = try? TaylorFitter.fit(table, center: fit.center, order: 2).r2
+                r2 = try? TaylorFitter.fit(table, center: fit.center, order: 2, leaveOneOut: false).r2
             }
             transform = LabelTransform.automatic(for: table.labels, quadraticR2: r2)
         case .none:
@@ -28,7 +28,7 @@ struct TestedScale {
         }
         labels = transform == .none ? table.labels : table.labels.map(transform.apply)
         self.fit = transform == .none ? fit
-            : try TaylorFitter.fit(table, labels: labels, center: fit.center, order: fit.order, radius: radius)
+            : try TaylorFitter.fit(table, labels: labels, center: fit.center, order: fit.order, radius: radius, leaveOneOut: false)
         higherOrderLabelFit = Self.higherOrder(table, labels: table.labels, base: fit, radius: radius)
         higherOrderTestedFit = transform == .none ? higherOrderLabelFit
             : Self.higherOrder(table, labels: labels, base: self.fit, radius: radius)
@@ -44,7 +44,9 @@ struct TestedScale {
         if let w = base.gradientEquations?.weight { sub.gradients?.weight = .fixed(w) }
         for k in FitPipeline.higherOrderProxyOrders(above: base.order, dimension: table.dimension) {
             guard sub.count >= MultiIndex.count(dimension: table.dimension, order: k) + 2 else { continue }
-            if let f = try? TaylorFitter.fit(sub, labels: subLabels, center: base.center, order: k, radius: radius) { return f }
+            if let f = try? TaylorFitter.fit(sub, labels: subLabels, center: base.center, order: k, radius: radius, leaveOneOut: false) {
+                return f
+            }
         }
         return nil
     }
