@@ -63,81 +63,97 @@ public enum ErrorFloorEstimator {
     /// `ModelFloorBasis`): the values of `modelBased(fit:higherOrder:operation:table:seed:)`,
     /// bit for bit, with the monomials and products at each sample x computed once per basis
     /// instead of once per operation (and again for the identity of every orbit).
+    ///
+    /// The samples are taken `FloorLanes.scalarCount` at a time, one per SIMD lane: every lane
+    /// performs the operations of the one-sample formula, in its order, on its own sample, so each
+    /// sample's values are those of a scalar evaluation bit for bit (lane arithmetic is IEEE
+    /// arithmetic per lane; nothing is summed across lanes).
     static func modelBased(_ basis: ModelFloorBasis, operation: SymmetryOperation) -> SchemeFloors {
         let orbit = operation.orbitMatrices(limit: 12)
-        let samples = basis.samples
+        let count = basis.samples.count
         let fit = basis.fit
-        let p = basis.parameterCount, m = basis.monomialCount
-        let hasHigher = basis.hasHigherOrder
+        let p = basis.parameterCount, m = basis.monomialCount, d = fit.dimension
+        let hasHigher = basis.hasHigherOrder, involution = operation.isInvolution
         let inv = 1 / Double(orbit.count)
-        var naive: [Double] = [], hess: [Double] = [], taylor: [Double] = [], seA: [Double] = []
-        naive.reserveCapacity(samples.count); seA.reserveCapacity(samples.count)
-        let d = fit.dimension
-        let monomials = basis.monomials
-        var a = [Double](repeating: 0, count: p)
-        var u = [Double](repeating: 0, count: d), gu = [Double](repeating: 0, count: d)
-        var img = [Double](repeating: 0, count: m)
-        var pw = [Double](repeating: 1, count: d * (monomials.order + 1))
-        let orbitStorage = orbit.map { $0.storage }
+        let width = FloorLanes.scalarCount
+        var naive = [Double](repeating: 0, count: count)
+        var hess = [Double](repeating: 0, count: involution ? count : 0)
+        var taylor = [Double](repeating: 0, count: hasHigher ? count : 0)
+        var seA = [Double](repeating: 0, count: count)
         let identity = Matrix.identity(d).storage
-        let isIdentity = orbitStorage.map { $0 == identity }
-        let table = basis.table
+        let isIdentity = orbit.map { $0.storage == identity }
+        let orbitEntries = orbit.flatMap { $0.storage }
+        let monomials = basis.monomials
         // Many coefficients: the quadratic forms aᵀ Cov(β) a of all samples at once, as
         // rowwise dots of A and A·Cov (one BLAS-3 product; A holds a per sample, column-major).
         let batched = p >= batchedVarianceParameterCount
-        var aAll = [Double](repeating: 0, count: batched ? samples.count * p : 0)
-        var nonZeroStorage = [Int](repeating: 0, count: p)
+        var aAll = [Double](repeating: 0, count: batched ? count * p : 0)
+        let laneScratch = 2 * d + monomials.powerCount + m + p
+        withUnsafeTemporaryAllocation(of: FloorLanes.self, capacity: laneScratch) { scratch in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: p) { aScalar in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: p) { nonZero in
         fit.covariance.storage.withUnsafeBufferPointer { cov in
-        nonZeroStorage.withUnsafeMutableBufferPointer { nonZero in
-        a.withUnsafeMutableBufferPointer { a in
-        img.withUnsafeMutableBufferPointer { img in
-        pw.withUnsafeMutableBufferPointer { pw in
+        orbitEntries.withUnsafeBufferPointer { g in
+        basis.displacements.withUnsafeBufferPointer { displacements in
         basis.phi.withUnsafeBufferPointer { allPhi in
         basis.beta.withUnsafeBufferPointer { beta in
         basis.quadraticBeta.withUnsafeBufferPointer { quadratic in
         basis.betaHigher.withUnsafeBufferPointer { bh in
-            for (n, i) in samples.enumerated() {
-                for j in 0..<d { u[j] = table.features[j][i] - fit.center[j] }
-                let phi = UnsafeBufferPointer(rebasing: allPhi[(n * m)..<((n + 1) * m)])
-                let tx = basis.t[n], tqx = basis.tQuadratic[n], hx = basis.tHigher[n]
-                let rx = hasHigher ? hx - tx : 0
-                var tMean = 0.0, hsMean = 0.0, rMean = 0.0
+            let gu = scratch.baseAddress!, pw = gu + d, img = pw + monomials.powerCount, a = img + m
+            for block in 0..<basis.blockCount {
+                let first = block * width, lanes = min(width, count - first)
+                let u = displacements.baseAddress! + block * d
+                let phi = allPhi.baseAddress! + block * p
+                let tx = basis.t[block], tqx = basis.tQuadratic[block], hx = basis.tHigher[block]
+                var tMean = FloorLanes(), hsMean = FloorLanes(), rMean = FloorLanes()
                 for c in 0..<p { a[c] = phi[c] }
-                for (o, g) in orbitStorage.enumerated() {
-                    let t: Double, tq: Double, th: Double
+                for o in 0..<orbit.count {
+                    let t: FloorLanes, tq: FloorLanes, th: FloorLanes
                     if isIdentity[o] {
                         // I·u = u bit for bit (u − c is never −0): its monomials and products are those at x.
                         (t, tq, th) = (tx, tqx, hx)
                         for c in 0..<p { a[c] -= phi[c] * inv }
                     } else {
                         // g·u, summed as Matrix * [Double] does.
+                        let entries = g.baseAddress! + o * d * d
                         for r in 0..<d {
-                            var s = 0.0
-                            for j in 0..<d { s += g[r * d + j] * u[j] }
+                            var s = FloorLanes()
+                            for j in 0..<d { s += entries[r * d + j] * u[j] }
                             gu[r] = s
                         }
-                        monomials.evaluate(gu, powers: pw, into: img)
-                        (t, tq, th) = ModelFloorBasis.products(UnsafeBufferPointer(img), p, beta, quadratic, bh)
+                        monomials.evaluate(UnsafePointer(gu), powers: pw, into: img)
+                        (t, tq, th) = ModelFloorBasis.products(UnsafePointer(img), p, beta, quadratic, bh)
                         for c in 0..<p { a[c] -= img[c] * inv }
                     }
                     tMean += t * inv
                     hsMean += (t - tq) * inv
                     if hasHigher { rMean += (th - t) * inv }
                 }
-                naive.append(tx - tMean)
-                if operation.isInvolution { hess.append(hsMean) }
-                if hasHigher { taylor.append(rx - rMean) }
+                let naiveLanes = tx - tMean, taylorLanes = (hx - tx) - rMean
+                for l in 0..<lanes {
+                    naive[first + l] = naiveLanes[l]
+                    if involution { hess[first + l] = hsMean[l] }
+                    if hasHigher { taylor[first + l] = taylorLanes[l] }
+                }
                 // T_a(x) = Σ_α β_α a_α with a_α = u^α − mean_g (G u)^α, so Var(T_a) = aᵀ Cov(β) a.
                 if batched {
-                    for c in 0..<p { aAll[c * samples.count + n] = a[c] }
+                    for c in 0..<p { for l in 0..<lanes { aAll[c * count + first + l] = a[c][l] } }
                     continue
                 }
                 // Summed over the non-zero a_α only: v = Σ_b a_b·(Σ_c Cov_bc·a_c), b and c ascending.
-                seA.append(max(quadraticForm(cov, a, p, nonZero: nonZero), 0))
+                let v = quadraticForm(cov, lanes: UnsafePointer(a), p, nonZero: nonZero)
+                for l in 0..<lanes {
+                    if v[l].isFinite {
+                        seA[first + l] = max(v[l], 0)
+                    } else {
+                        for c in 0..<p { aScalar[c] = a[c][l] }
+                        seA[first + l] = max(quadraticForm(cov, aScalar, p, nonZero: nonZero), 0)
+                    }
+                }
             }
-        }}}}}}}}}
-        if batched, !samples.isEmpty {
-            let rows = samples.count
+        }}}}}}}}}}
+        if batched, count > 0 {
+            let rows = count
             var product = [Double](repeating: 0, count: rows * p)
             // Cov(β) is symmetric, so its row-major storage is also its column-major storage.
             aAll.withUnsafeBufferPointer { a in
@@ -151,13 +167,13 @@ public enum ErrorFloorEstimator {
             for i in 0..<rows {
                 var v = 0.0
                 for c in 0..<p { v += aAll[c * rows + i] * product[c * rows + i] }
-                seA.append(max(v, 0))
+                seA[i] = max(v, 0)
             }
         }
         let fitError = (seA.reduce(0, +) / Double(max(seA.count, 1))).squareRoot()
         var floors = SchemeFloors()
         floors.naive = estimate(naive)
-        floors.hessian = operation.isInvolution ? estimate(hess) : nil
+        floors.hessian = involution ? estimate(hess) : nil
         if !taylor.isEmpty {
             let base = estimate(taylor)!
             let rmse = (base.rmse * base.rmse + fitError * fitError).squareRoot()
@@ -196,6 +212,49 @@ public enum ErrorFloorEstimator {
         while q < count {
             let b = nonZero[q]
             var s = 0.0
+            for k in 0..<count { let c = nonZero[k]; s += cov[b * p + c] * a[c] }
+            v += a[b] * s
+            q += 1
+        }
+        return v
+    }
+
+    /// The quadratic form of `quadraticForm` for one sample per lane (a_c in lane l is sample
+    /// l's a_c), summed over the indices c where any lane's a_c is non-zero, in ascending order.
+    ///
+    /// A lane whose result is finite has the value of `quadraticForm` on its own a, bit for bit.
+    /// Its extra terms (a_c = ±0 in that lane) are products C_bc·(±0) and (±0)·s_b, which are ±0
+    /// when C_bc and s_b are finite; adding ±0 to a sum leaves it unchanged unless the sum is
+    /// −0, and a sum that starts from +0 is never −0 (x + (−x) rounds to +0, and +0 + ±0 = +0).
+    /// Were C_bc or s_b not finite, the extra term would be NaN, and so would the result: NaN
+    /// and ±∞ absorb every later addition. Non-finite lanes are therefore left to the caller,
+    /// which evaluates them with `quadraticForm`.
+    @inline(__always)
+    static func quadraticForm(_ cov: UnsafeBufferPointer<Double>, lanes a: UnsafePointer<FloorLanes>, _ p: Int,
+                              nonZero: UnsafeMutableBufferPointer<Int>) -> FloorLanes {
+        var count = 0
+        for c in 0..<p where any(a[c] .!= 0) { nonZero[count] = c; count += 1 }
+        var v = FloorLanes()
+        var q = 0
+        while q + 4 <= count {
+            let r0 = nonZero[q] * p, r1 = nonZero[q + 1] * p, r2 = nonZero[q + 2] * p, r3 = nonZero[q + 3] * p
+            var s0 = FloorLanes(), s1 = FloorLanes(), s2 = FloorLanes(), s3 = FloorLanes()
+            for k in 0..<count {
+                let c = nonZero[k], ac = a[c]
+                s0 += cov[r0 + c] * ac
+                s1 += cov[r1 + c] * ac
+                s2 += cov[r2 + c] * ac
+                s3 += cov[r3 + c] * ac
+            }
+            v += a[nonZero[q]] * s0
+            v += a[nonZero[q + 1]] * s1
+            v += a[nonZero[q + 2]] * s2
+            v += a[nonZero[q + 3]] * s3
+            q += 4
+        }
+        while q < count {
+            let b = nonZero[q]
+            var s = FloorLanes()
             for k in 0..<count { let c = nonZero[k]; s += cov[b * p + c] * a[c] }
             v += a[b] * s
             q += 1
@@ -310,11 +369,17 @@ public enum ErrorFloorEstimator {
     }
 }
 
+/// The samples of the model-based floors, one per lane: `FloorLanes.scalarCount` samples are
+/// evaluated together, lane l of block b holding sample b·scalarCount + l (a last, partial block
+/// repeats its last sample in the unused lanes).
+typealias FloorLanes = SIMD4<Double>
+
 /// The part of the model-based floors that does not depend on the operation: the seeded floor
-/// samples x of a table, the monomials u^α of u = x − c (the higher-order fit's list when there
-/// is one, which starts with the fit's) and, at each x, the three dot products of
-/// `ModelFloorBasis.products` — T(x), its quadratic part and T⁺(x). An analysis builds it once
-/// and every operation's floors read it.
+/// samples x of a table, their displacements u = x − c, the monomials u^α (the higher-order
+/// fit's list when there is one, which starts with the fit's) and, at each x, the three dot
+/// products of `ModelFloorBasis.products` — T(x), its quadratic part and T⁺(x). An analysis
+/// builds it once and every operation's floors read it. Per-sample values are stored in blocks
+/// of `FloorLanes` (see there).
 struct ModelFloorBasis: @unchecked Sendable {
     let fit: TaylorFit
     let table: SampleTable
@@ -329,11 +394,16 @@ struct ModelFloorBasis: @unchecked Sendable {
     let quadraticBeta: [Double]
     /// β⁺, or empty.
     let betaHigher: [Double]
-    /// Per sample n: its `monomialCount` monomials at `phi[n·m ..< (n + 1)·m]`, and T, h, T⁺ at x.
-    let phi: [Double]
-    let t: [Double]
-    let tQuadratic: [Double]
-    let tHigher: [Double]
+    /// The number of sample blocks: ⌈samples / FloorLanes.scalarCount⌉.
+    let blockCount: Int
+    /// Per block b: u_j at `displacements[b·dimension + j]`.
+    let displacements: [FloorLanes]
+    /// Per block b: the first `parameterCount` monomials (the fit's) at `phi[b·p ..< (b + 1)·p]`.
+    let phi: [FloorLanes]
+    /// Per block: T, h, T⁺ at x (T⁺ = 0 without a higher-order fit).
+    let t: [FloorLanes]
+    let tQuadratic: [FloorLanes]
+    let tHigher: [FloorLanes]
 
     init(fit: TaylorFit, higherOrder: TaylorFit?, table: SampleTable, seed: UInt64 = ErrorFloorEstimator.defaultSeed) {
         self.fit = fit
@@ -359,35 +429,45 @@ struct ModelFloorBasis: @unchecked Sendable {
         self.beta = beta
         self.quadraticBeta = quadraticBeta
         self.betaHigher = betaHigher
-        var values = [Double](repeating: 0, count: samples.count * m)
-        var t = [Double](repeating: 0, count: samples.count), tq = t, th = t
-        var u = [Double](repeating: 0, count: d)
-        var pw = [Double](repeating: 1, count: d * (order + 1))
-        values.withUnsafeMutableBufferPointer { phi in
-        pw.withUnsafeMutableBufferPointer { pw in
+        let width = FloorLanes.scalarCount
+        let blocks = (samples.count + width - 1) / width
+        blockCount = blocks
+        var u = [FloorLanes](repeating: FloorLanes(), count: blocks * d)
+        var phi = [FloorLanes](repeating: FloorLanes(), count: blocks * p)
+        var t = [FloorLanes](repeating: FloorLanes(), count: blocks), tq = t, th = t
+        for b in 0..<blocks {
+            for l in 0..<width {
+                let i = samples[min(b * width + l, samples.count - 1)]
+                for j in 0..<d { u[b * d + j][l] = table.features[j][i] - fit.center[j] }
+            }
+        }
+        withUnsafeTemporaryAllocation(of: FloorLanes.self, capacity: monomials.powerCount + m) { scratch in
+        u.withUnsafeBufferPointer { u in
         beta.withUnsafeBufferPointer { beta in
         quadraticBeta.withUnsafeBufferPointer { quadratic in
         betaHigher.withUnsafeBufferPointer { bh in
-            for (n, i) in samples.enumerated() {
-                for j in 0..<d { u[j] = table.features[j][i] - fit.center[j] }
-                let out = UnsafeMutableBufferPointer(rebasing: phi[(n * m)..<((n + 1) * m)])
-                monomials.evaluate(u, powers: pw, into: out)
-                (t[n], tq[n], th[n]) = Self.products(UnsafeBufferPointer(out), p, beta, quadratic, bh)
+            let pw = scratch.baseAddress!, values = pw + monomials.powerCount
+            for b in 0..<blocks {
+                monomials.evaluate(u.baseAddress! + b * d, powers: pw, into: values)
+                for c in 0..<p { phi[b * p + c] = values[c] }
+                (t[b], tq[b], th[b]) = Self.products(UnsafePointer(values), p, beta, quadratic, bh)
             }
         }}}}}
-        phi = values
+        displacements = u
+        self.phi = phi
         self.t = t
         tQuadratic = tq
         tHigher = th
     }
 
-    /// (β·x, β_quadratic·x, β⁺·x) over the first p (β⁺: all) monomials x: three dot products,
-    /// each summed from 0 in index order, computed side by side (independent chains of
-    /// additions); β⁺·x is 0 without a higher-order fit (`bh` empty).
+    /// (β·x, β_quadratic·x, β⁺·x) over the first p (β⁺: all) monomials x, per lane: three dot
+    /// products, each summed from 0 in index order, computed side by side (independent chains
+    /// of additions); β⁺·x is 0 without a higher-order fit (`bh` empty).
     @inline(__always)
-    static func products(_ x: UnsafeBufferPointer<Double>, _ p: Int, _ beta: UnsafeBufferPointer<Double>,
-                         _ quadratic: UnsafeBufferPointer<Double>, _ bh: UnsafeBufferPointer<Double>) -> (Double, Double, Double) {
-        var t = 0.0, q = 0.0, h = 0.0
+    static func products(_ x: UnsafePointer<FloorLanes>, _ p: Int, _ beta: UnsafeBufferPointer<Double>,
+                         _ quadratic: UnsafeBufferPointer<Double>, _ bh: UnsafeBufferPointer<Double>)
+        -> (FloorLanes, FloorLanes, FloorLanes) {
+        var t = FloorLanes(), q = FloorLanes(), h = FloorLanes()
         if bh.isEmpty {
             for c in 0..<p { let v = x[c]; t += v * beta[c]; q += v * quadratic[c] }
         } else {
@@ -427,11 +507,15 @@ struct FlatMonomials {
         self.factors = factors
     }
 
-    /// `powers` needs dimension·(order + 1) entries; `out` at least `count`.
-    func evaluate(_ u: [Double], powers pw: UnsafeMutableBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>) {
+    /// The number of powers `evaluate` needs: dimension·(order + 1).
+    var powerCount: Int { dimension * (order + 1) }
+
+    /// The monomials of u, one point per lane. `powers` needs `powerCount` entries; `out` at least `count`.
+    func evaluate(_ u: UnsafePointer<FloorLanes>, powers pw: UnsafeMutablePointer<FloorLanes>,
+                  into out: UnsafeMutablePointer<FloorLanes>) {
         let stride = order + 1
         for j in 0..<dimension {
-            pw[j * stride] = 1
+            pw[j * stride] = FloorLanes(repeating: 1)
             if order > 0 { for k in 1...order { pw[j * stride + k] = pw[j * stride + k - 1] * u[j] } }
         }
         let d = dimension
@@ -440,7 +524,7 @@ struct FlatMonomials {
                 for a in 0..<count { out[a] = 1.0 * pw[fa[3 * a]] * pw[fa[3 * a + 1]] * pw[fa[3 * a + 2]] }
             } else {
                 for a in 0..<count {
-                    var m = 1.0
+                    var m = FloorLanes(repeating: 1)
                     for f in (a * d)..<((a + 1) * d) { m *= pw[fa[f]] }
                     out[a] = m
                 }
