@@ -251,8 +251,8 @@ final class ErrorFloorKernelTests: XCTestCase {
             .rotate(0, 2, degrees: 120, names: Self.names), .rotate(0, 1, degrees: 90, names: Self.names),
             .rotateContinuous(0, 1, names: Self.names), .o3(0, 1, 2, names: Self.names), .invert(dimension: 3),
         ]
-        // 603 rows: the last block of samples is partial.
-        let table = Self.table(rows: 603, seed: 21)
+        // 403 rows: the last block of samples is partial.
+        let table = Self.table(rows: 403, seed: 21)
         let c = [0.05, -0.03, 0.02]
         let fit = try TaylorFitter.fit(table, center: c, order: 3)
         let higher = try TaylorFitter.fit(table, center: c, order: 5)
