@@ -372,7 +372,7 @@ public enum ErrorFloorEstimator {
 /// The samples of the model-based floors, one per lane: `FloorLanes.scalarCount` samples are
 /// evaluated together, lane l of block b holding sample b·scalarCount + l (a last, partial block
 /// repeats its last sample in the unused lanes).
-typealias FloorLanes = SIMD4<Double>
+typealias FloorLanes = SIMD8<Double>
 
 /// The part of the model-based floors that does not depend on the operation: the seeded floor
 /// samples x of a table, their displacements u = x − c, the monomials u^α (the higher-order
