@@ -479,7 +479,8 @@ struct ModelFloorBasis: @unchecked Sendable {
 }
 
 /// u^α for a fixed exponent list with the arithmetic of `ErrorFloorEstimator.monomials`
-/// (powers by repeated multiplication, then Π_j u_j^α_j in coordinate order, from 1), into
+/// (powers by repeated multiplication, then Π_j u_j^α_j in coordinate order, from 1), for
+/// `FloorLanes.scalarCount` points at once (one per lane, each with that arithmetic), into
 /// caller-owned buffers: the floors evaluate it ~10⁵ times per operation.
 ///
 /// Every monomial multiplies exactly `dimension` factors: those of its coordinates with
