@@ -201,8 +201,12 @@ public struct MirrorContext: Sendable {
         guard radius > 0 else { return nil }
         if let referenceRadius, radius > 2 * referenceRadius { return nil }
         let centroid = scratch.centroid
-        for j in 0..<d { centroid[j] = 0 }
-        for n in 0..<k { let base = nb.positions[n] * d; for j in 0..<d { centroid[j] += points[base + j] / Double(k) } }
+        // c_j = Σ_n x_nj / k over n = 0, 1, … from 0: one coordinate at a time, its sum in a register.
+        for j in 0..<d {
+            var sum = 0.0
+            for n in 0..<k { sum += points[nb.positions[n] * d + j] / Double(k) }
+            centroid[j] = sum
+        }
         var squares = 0.0
         for j in 0..<d { squares += (centroid[j] - q[j]) * (centroid[j] - q[j]) }
         guard squares.squareRoot() <= 0.5 * radius else { return nil }
