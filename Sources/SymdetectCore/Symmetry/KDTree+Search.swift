@@ -105,16 +105,17 @@ extension KDTree {
                         }
                         // Beyond the k-th distance: never admitted, whatever its index.
                         guard s <= admit, i != excludedPosition else { continue }
-                        if found < k {
-                            Self.siftUp(s, i, count: found, bestDistance, bestPosition, order: ord)
-                            found += 1
-                            if found == k { admit = bestDistance[0] }
-                            continue
+                        // Ordered insertion: entries after the new one's place move one back
+                        // (the k-th drops off once k are held).
+                        guard found < k || s < admit || ord[i] < ord[bestPosition[k - 1]] else { continue }
+                        var c = found < k ? found : k - 1
+                        while c > 0 && Self.precedes(s, i, bestDistance[c - 1], bestPosition[c - 1], order: ord) {
+                            bestDistance[c] = bestDistance[c - 1]; bestPosition[c] = bestPosition[c - 1]
+                            c -= 1
                         }
-                        // An equal distance displaces the k-th only with a smaller index.
-                        guard s < admit || ord[i] < ord[bestPosition[0]] else { continue }
-                        Self.siftDown(s, i, count: k, bestDistance, bestPosition, order: ord)
-                        admit = bestDistance[0]
+                        bestDistance[c] = s; bestPosition[c] = i
+                        if found < k { found += 1 }
+                        if found == k { admit = bestDistance[k - 1] }
                     }
                     // Resume at the deepest pending subtree still within reach.
                     while true {
@@ -128,14 +129,6 @@ extension KDTree {
                         break
                     }
                 }
-            }
-            // Heap sort: the largest to the back, one at a time, leaves them nearest first.
-            var n = found
-            while n > 1 {
-                n -= 1
-                let d0 = bestDistance[n], p0 = bestPosition[n]
-                bestDistance[n] = bestDistance[0]; bestPosition[n] = bestPosition[0]
-                Self.siftDown(d0, p0, count: n, bestDistance, bestPosition, order: ord.baseAddress!)
             }
             for m in 0..<found { result.indices[m] = ord[bestPosition[m]] }
             }
