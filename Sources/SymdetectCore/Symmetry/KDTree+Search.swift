@@ -130,7 +130,7 @@ extension KDTree {
                     }
                 }
             }
-            for m in 0..<found { result.indices[m] = ord[bestPosition[m]] }
+            for m in 0..<found { result.indices[m] = Int(ord[bestPosition[m]]) }
             }
             return found
         }}
@@ -139,7 +139,7 @@ extension KDTree {
     /// Whether (squared distance `a`, index of position `p`) orders before (`b`, index of `r`):
     /// indices are compared, through `order`, only when the distances are equal.
     @inline(__always)
-    static func precedes(_ a: Double, _ p: Int, _ b: Double, _ r: Int, order: UnsafePointer<Int>) -> Bool {
+    static func precedes(_ a: Double, _ p: Int, _ b: Double, _ r: Int, order: UnsafePointer<Int32>) -> Bool {
         a < b || (a == b && order[p] < order[r])
     }
 
@@ -147,7 +147,7 @@ extension KDTree {
     /// and sifts it up to its place.
     @inline(__always)
     static func siftUp(_ s: Double, _ position: Int, count: Int, _ bestDistance: UnsafeMutablePointer<Double>,
-                       _ bestPosition: UnsafeMutablePointer<Int>, order: UnsafePointer<Int>) {
+                       _ bestPosition: UnsafeMutablePointer<Int>, order: UnsafePointer<Int32>) {
         var c = count
         while c > 0 {
             let parent = (c - 1) >> 1
@@ -163,7 +163,7 @@ extension KDTree {
     /// distance, index) and sifts it down to its place.
     @inline(__always)
     static func siftDown(_ s: Double, _ position: Int, count: Int, _ bestDistance: UnsafeMutablePointer<Double>,
-                         _ bestPosition: UnsafeMutablePointer<Int>, order: UnsafePointer<Int>) {
+                         _ bestPosition: UnsafeMutablePointer<Int>, order: UnsafePointer<Int32>) {
         var c = 0
         while true {
             var child = 2 * c + 1
@@ -181,7 +181,7 @@ extension KDTree {
     }
 
     /// Values attached to the points (one per point), in tree order.
-    func packedValues(_ values: [Double]) -> [Double] { order.map { values[$0] } }
+    func packedValues(_ values: [Double]) -> [Double] { order.map { values[Int($0)] } }
 
     /// The points' coordinates in tree order (row-major, position i holds point order[i]).
     func packedPoints() -> [Double] { packed }

@@ -5,8 +5,9 @@ public struct KDTree: Sendable {
     let dimension: Int
     /// Row-major coordinates of all points.
     let points: [Double]
-    /// Permutation of point indices; each node owns a contiguous range.
-    var order: [Int]
+    /// Permutation of point indices (32 bits each: half the memory a search reads for them);
+    /// each node owns a contiguous range.
+    var order: [Int32]
     /// The inverse permutation: `positions[order[i]] == i`, the place of each point in tree order.
     var positions: [Int32] = []
     /// The nodes in preorder: a node's left child is the next node.
@@ -44,7 +45,7 @@ public struct KDTree: Sendable {
         let n = points.count / dimension
         // Positions and node ids are stored in 32 bits.
         precondition(n < Int(Int32.max) / 2)
-        order = Array(0..<n)
+        order = (0..<n).map { Int32($0) }
         packed = points
         if n > 0 {
             // The build moves each point's coordinates along with its index (`packed` is
@@ -61,7 +62,7 @@ public struct KDTree: Sendable {
             self.order = order
             self.packed = packed
             var positions = [Int32](repeating: 0, count: n)
-            for (i, index) in order.enumerated() { positions[index] = Int32(i) }
+            for (i, index) in order.enumerated() { positions[Int(index)] = Int32(i) }
             self.positions = positions
         }
     }
@@ -70,7 +71,7 @@ public struct KDTree: Sendable {
 
     /// Builds the subtree of positions start..<end and returns its node id: splits at the median
     /// of the widest coordinate (ties by index), leaves of at most `leafSize` points.
-    private static func build(_ start: Int, _ end: Int, order o: UnsafeMutablePointer<Int>, packed x: UnsafeMutablePointer<Double>,
+    private static func build(_ start: Int, _ end: Int, order o: UnsafeMutablePointer<Int32>, packed x: UnsafeMutablePointer<Double>,
                               dimension d: Int, nodes: inout [Node]) -> Int {
         let id = nodes.count
         nodes.append(.leaf(start, end))
@@ -97,7 +98,7 @@ public struct KDTree: Sendable {
     /// Rearranges positions start..<end so that position `rank` holds the point a sort by
     /// (coordinate value, index) would put there, smaller keys before it and larger after
     /// (Hoare's quickselect, median-of-three pivots); a point's coordinates move with its index.
-    private static func select(_ start: Int, _ end: Int, rank: Int, order o: UnsafeMutablePointer<Int>,
+    private static func select(_ start: Int, _ end: Int, rank: Int, order o: UnsafeMutablePointer<Int32>,
                                packed x: UnsafeMutablePointer<Double>, dimension d: Int, coordinate c: Int) {
         @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
             let va = x[a * d + c], vb = x[b * d + c]
@@ -144,7 +145,7 @@ public struct KDTree: Sendable {
             let node = nodes[id]
             if node.isLeaf {
                 for i in node.start..<node.end {
-                    let idx = order[i]
+                    let idx = Int(order[i])
                     if idx == excluded { continue }
                     var s = 0.0
                     let base = idx * dimension
