@@ -94,15 +94,15 @@ final class KDTreeSearchTests: XCTestCase {
     }
 
     func testUniformPoints() {
-        for d in [1, 2, 3, 5] { check(kind: 0, count: 2000, dimension: d, queries: 60, seed: 1 + UInt64(d)) }
+        for d in [1, 2, 3, 5] { check(kind: 0, count: 1000, dimension: d, queries: 40, seed: 1 + UInt64(d)) }
     }
 
     func testIntegerGridTies() {
-        for d in [1, 2, 3, 5] { check(kind: 1, count: 1500, dimension: d, queries: 60, seed: 11 + UInt64(d)) }
+        for d in [1, 2, 3, 5] { check(kind: 1, count: 800, dimension: d, queries: 40, seed: 11 + UInt64(d)) }
     }
 
     func testDuplicatedPoints() {
-        for d in [1, 2, 3, 5] { check(kind: 2, count: 1500, dimension: d, queries: 60, seed: 21 + UInt64(d)) }
+        for d in [1, 2, 3, 5] { check(kind: 2, count: 800, dimension: d, queries: 40, seed: 21 + UInt64(d)) }
     }
 
     func testAllPointsEqual() {

@@ -2,8 +2,9 @@ extension KDTree {
     /// The k nearest points to `query` (excluding index `excluded`), nearest first, ties broken
     /// by index: the same answer as `nearest(_:k:excluding:)`, bit for bit (same distance
     /// arithmetic, same admission and ordering rule), found without recursion, closures or
-    /// per-candidate array insertions (the k best so far are a max-heap by (distance, index),
-    /// sorted once at the end). The mirror test asks ~10⁵ such queries per analysis.
+    /// array allocations (the k best so far are kept sorted by (distance, index) in the result
+    /// buffers, a new one inserted at its place). The mirror test asks ~10⁵ such queries per
+    /// analysis.
     ///
     /// With `within` (a squared distance), subtrees wholly beyond it are not searched: every
     /// point with squared distance ≤ `within` is still considered, so whenever the k-th
@@ -141,43 +142,6 @@ extension KDTree {
     @inline(__always)
     static func precedes(_ a: Double, _ p: Int, _ b: Double, _ r: Int, order: UnsafePointer<Int32>) -> Bool {
         a < b || (a == b && order[p] < order[r])
-    }
-
-    /// Adds (s, position) as entry `count` of the max-heap ordered by (squared distance, index)
-    /// and sifts it up to its place.
-    @inline(__always)
-    static func siftUp(_ s: Double, _ position: Int, count: Int, _ bestDistance: UnsafeMutablePointer<Double>,
-                       _ bestPosition: UnsafeMutablePointer<Int>, order: UnsafePointer<Int32>) {
-        var c = count
-        while c > 0 {
-            let parent = (c - 1) >> 1
-            let pd = bestDistance[parent], pp = bestPosition[parent]
-            guard precedes(pd, pp, s, position, order: order) else { break }
-            bestDistance[c] = pd; bestPosition[c] = pp
-            c = parent
-        }
-        bestDistance[c] = s; bestPosition[c] = position
-    }
-
-    /// Puts (s, position) at the root of the max-heap of `count` entries ordered by (squared
-    /// distance, index) and sifts it down to its place.
-    @inline(__always)
-    static func siftDown(_ s: Double, _ position: Int, count: Int, _ bestDistance: UnsafeMutablePointer<Double>,
-                         _ bestPosition: UnsafeMutablePointer<Int>, order: UnsafePointer<Int32>) {
-        var c = 0
-        while true {
-            var child = 2 * c + 1
-            if child >= count { break }
-            if child + 1 < count, precedes(bestDistance[child], bestPosition[child],
-                                           bestDistance[child + 1], bestPosition[child + 1], order: order) {
-                child += 1
-            }
-            let cd = bestDistance[child], cp = bestPosition[child]
-            guard precedes(s, position, cd, cp, order: order) else { break }
-            bestDistance[c] = cd; bestPosition[c] = cp
-            c = child
-        }
-        bestDistance[c] = s; bestPosition[c] = position
     }
 
     /// Values attached to the points (one per point), in tree order.
