@@ -5,19 +5,37 @@ public struct KDTree: Sendable {
     let dimension: Int
     /// Row-major coordinates of all points.
     let points: [Double]
-    /// Permutation of point indices; each node owns a contiguous range.
-    var order: [Int]
+    /// Permutation of point indices (32 bits each: half the memory a search reads for them);
+    /// each node owns a contiguous range.
+    var order: [Int32]
+    /// The inverse permutation: `positions[order[i]] == i`, the place of each point in tree order.
+    var positions: [Int32] = []
+    /// The nodes in preorder: a node's left child is the next node.
     var nodes: [Node] = []
     /// The points' coordinates in tree order (row-major, position i holds point order[i]): a
     /// leaf's points are contiguous.
     private(set) var packed: [Double]
     static let leafSize = 24
 
+    /// A node in 16 bytes (four to a cache line), its meaning told by the sign of `tag`.
+    /// Internal node: `splitValue` on coordinate `tag` (≥ 0); the left child (coordinate value
+    /// below the split, ties by index) is the next node, the right child is node `link`.
+    /// Leaf: the positions `link`..<(−1 − `tag`) of the tree order.
     struct Node: Sendable {
-        var start: Int, end: Int
-        var splitDimension: Int = -1
-        var splitValue: Double = 0
-        var left: Int = -1, right: Int = -1
+        var splitValue: Double
+        var link: Int32
+        var tag: Int32
+
+        static func leaf(_ start: Int, _ end: Int) -> Node { Node(splitValue: 0, link: Int32(start), tag: Int32(-1 - end)) }
+        static func split(_ dimension: Int, at value: Double, right: Int) -> Node {
+            Node(splitValue: value, link: Int32(right), tag: Int32(dimension))
+        }
+
+        var isLeaf: Bool { tag < 0 }
+        var start: Int { Int(link) }
+        var end: Int { Int(-1 - tag) }
+        var splitDimension: Int { Int(tag) }
+        var right: Int { Int(link) }
     }
 
     public init(points: [Double], dimension: Int) {
@@ -25,7 +43,9 @@ public struct KDTree: Sendable {
         self.dimension = dimension
         self.points = points
         let n = points.count / dimension
-        order = Array(0..<n)
+        // Positions and node ids are stored in 32 bits.
+        precondition(n < Int(Int32.max) / 2)
+        order = (0..<n).map { Int32($0) }
         packed = points
         if n > 0 {
             // The build moves each point's coordinates along with its index (`packed` is
@@ -41,6 +61,9 @@ public struct KDTree: Sendable {
             self.nodes = nodes
             self.order = order
             self.packed = packed
+            var positions = [Int32](repeating: 0, count: n)
+            for (i, index) in order.enumerated() { positions[Int(index)] = Int32(i) }
+            self.positions = positions
         }
     }
 
@@ -48,10 +71,10 @@ public struct KDTree: Sendable {
 
     /// Builds the subtree of positions start..<end and returns its node id: splits at the median
     /// of the widest coordinate (ties by index), leaves of at most `leafSize` points.
-    private static func build(_ start: Int, _ end: Int, order o: UnsafeMutablePointer<Int>, packed x: UnsafeMutablePointer<Double>,
+    private static func build(_ start: Int, _ end: Int, order o: UnsafeMutablePointer<Int32>, packed x: UnsafeMutablePointer<Double>,
                               dimension d: Int, nodes: inout [Node]) -> Int {
         let id = nodes.count
-        nodes.append(Node(start: start, end: end))
+        nodes.append(.leaf(start, end))
         guard end - start > Self.leafSize else { return id }
         var best = 0, bestSpread = -1.0
         for j in 0..<d {
@@ -64,19 +87,18 @@ public struct KDTree: Sendable {
         // Only the median matters: partition by (coordinate, index) around rank mid, which puts
         // the same points on each side as a full sort would.
         select(start, end, rank: mid, order: o, packed: x, dimension: d, coordinate: best)
-        nodes[id].splitDimension = best
-        nodes[id].splitValue = x[mid * d + best]
+        let splitValue = x[mid * d + best]
         let l = build(start, mid, order: o, packed: x, dimension: d, nodes: &nodes)
+        assert(l == id + 1)
         let r = build(mid, end, order: o, packed: x, dimension: d, nodes: &nodes)
-        nodes[id].left = l
-        nodes[id].right = r
+        nodes[id] = .split(best, at: splitValue, right: r)
         return id
     }
 
     /// Rearranges positions start..<end so that position `rank` holds the point a sort by
     /// (coordinate value, index) would put there, smaller keys before it and larger after
     /// (Hoare's quickselect, median-of-three pivots); a point's coordinates move with its index.
-    private static func select(_ start: Int, _ end: Int, rank: Int, order o: UnsafeMutablePointer<Int>,
+    private static func select(_ start: Int, _ end: Int, rank: Int, order o: UnsafeMutablePointer<Int32>,
                                packed x: UnsafeMutablePointer<Double>, dimension d: Int, coordinate c: Int) {
         @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
             let va = x[a * d + c], vb = x[b * d + c]
@@ -121,9 +143,9 @@ public struct KDTree: Sendable {
         func worst() -> Double { heap.count < k ? .infinity : heap[heap.count - 1].distanceSquared }
         func visit(_ id: Int) {
             let node = nodes[id]
-            if node.left < 0 {
+            if node.isLeaf {
                 for i in node.start..<node.end {
-                    let idx = order[i]
+                    let idx = Int(order[i])
                     if idx == excluded { continue }
                     var s = 0.0
                     let base = idx * dimension
@@ -138,7 +160,7 @@ public struct KDTree: Sendable {
                 return
             }
             let diff = query[node.splitDimension] - node.splitValue
-            let (near, far) = diff < 0 ? (node.left, node.right) : (node.right, node.left)
+            let (near, far) = diff < 0 ? (id + 1, node.right) : (node.right, id + 1)
             visit(near)
             if diff * diff <= worst() { visit(far) }
         }
