@@ -28,6 +28,49 @@ void openblas_set_num_threads(int num_threads);
    leaves it null and nothing is called. */
 void blas_thread_shutdown_(void) __attribute__((weak));
 
+/* OpenBLAS's dynamic-architecture build picks its kernels for the CPU it runs on (Haswell,
+   SkylakeX, Cooperlake, Zen, ...). Their blocked products add in different orders, so the last
+   bits of a Gram matrix, hence of every fitted number, would depend on the machine, and a report
+   made on one machine would not be reproduced byte for byte on another. The Haswell kernels
+   (AVX2 and FMA: every x86-64 CPU since 2013 (Intel) and 2015 (AMD)) are therefore selected
+   wherever the CPU has those instructions, before the first BLAS call, through OpenBLAS's own
+   start-up path (OPENBLAS_CORETYPE read by gotoblas_dynamic_init, which also sets the kernels'
+   blocking parameters); the caller's environment is left as it was. Declared weak: a build of
+   OpenBLAS without dynamic architectures (or another BLAS) leaves them null and nothing changes.
+   Returns 1 when the Haswell kernels are in use. */
+extern void *gotoblas __attribute__((weak));
+extern char gotoblas_HASWELL[] __attribute__((weak));
+void gotoblas_dynamic_init(void) __attribute__((weak));
+char *gotoblas_corename(void) __attribute__((weak));
+int setenv(const char *name, const char *value, int overwrite);
+int unsetenv(const char *name);
+char *getenv(const char *name);
+char *strdup(const char *s);
+void free(void *ptr);
+
+static inline int symdetect_blas_pin_haswell_kernels(void) {
+#if defined(__x86_64__)
+    if (&gotoblas == NULL || gotoblas_HASWELL == NULL || gotoblas_dynamic_init == NULL) return 0;
+    if (gotoblas == (void *)gotoblas_HASWELL) return 1;
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return 0;
+    const char *previous = getenv("OPENBLAS_CORETYPE");
+    char *saved = previous ? strdup(previous) : NULL;
+    setenv("OPENBLAS_CORETYPE", "Haswell", 1);
+    gotoblas = NULL;
+    gotoblas_dynamic_init();
+    if (saved) { setenv("OPENBLAS_CORETYPE", saved, 1); free(saved); } else { unsetenv("OPENBLAS_CORETYPE"); }
+    return gotoblas == (void *)gotoblas_HASWELL;
+#else
+    return 0;
+#endif
+}
+
+/* The name of the kernels OpenBLAS uses ("Haswell", "SkylakeX", ...), or NULL. */
+static inline const char *symdetect_blas_kernel_name(void) {
+    return gotoblas_corename ? gotoblas_corename() : NULL;
+}
+
 static inline void symdetect_blas_single_thread(void) {
     openblas_set_num_threads(1);
     if (blas_thread_shutdown_) blas_thread_shutdown_();

@@ -27,6 +27,14 @@ public struct GSLError: Error, CustomStringConvertible, Sendable {
 /// threads would otherwise compete with the reading of the input for a tenth of a second).
 public enum NumericalRuntime {
     public static func prepare() { _ = GSLRuntime.errorHandlerDisabled }
+
+    /// The CPU kernels OpenBLAS uses once the runtime is prepared ("Haswell" on every x86-64 CPU
+    /// with AVX2 and FMA: see `symdetect_blas_pin_haswell_kernels` in shim.h), or nil when the
+    /// BLAS does not say.
+    public static var blasKernels: String? {
+        prepare()
+        return symdetect_blas_kernel_name().map { String(cString: $0) }
+    }
 }
 
 enum GSLRuntime {
@@ -34,6 +42,9 @@ enum GSLRuntime {
     /// Evaluated once, before the first GSL call of every entry point in this folder.
     static let errorHandlerDisabled: Bool = {
         gsl_set_error_handler_off()
+        // The same kernels on every machine with AVX2 and FMA, so that results are the same
+        // bit for bit there (see shim.h).
+        _ = symdetect_blas_pin_haswell_kernels()
         // One BLAS thread: results must not depend on how OpenBLAS splits a product. Its idle
         // worker threads are stopped (see shim.h).
         symdetect_blas_single_thread()
