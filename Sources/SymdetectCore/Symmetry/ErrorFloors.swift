@@ -189,34 +189,7 @@ public enum ErrorFloorEstimator {
     @inline(__always)
     static func quadraticForm(_ cov: UnsafeBufferPointer<Double>, _ a: UnsafeMutableBufferPointer<Double>, _ p: Int,
                               nonZero: UnsafeMutableBufferPointer<Int>) -> Double {
-        var count = 0
-        for c in 0..<p where a[c] != 0 { nonZero[count] = c; count += 1 }
-        var v = 0.0
-        var q = 0
-        while q + 4 <= count {
-            let r0 = nonZero[q] * p, r1 = nonZero[q + 1] * p, r2 = nonZero[q + 2] * p, r3 = nonZero[q + 3] * p
-            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-            for k in 0..<count {
-                let c = nonZero[k], ac = a[c]
-                s0 += cov[r0 + c] * ac
-                s1 += cov[r1 + c] * ac
-                s2 += cov[r2 + c] * ac
-                s3 += cov[r3 + c] * ac
-            }
-            v += a[nonZero[q]] * s0
-            v += a[nonZero[q + 1]] * s1
-            v += a[nonZero[q + 2]] * s2
-            v += a[nonZero[q + 3]] * s3
-            q += 4
-        }
-        while q < count {
-            let b = nonZero[q]
-            var s = 0.0
-            for k in 0..<count { let c = nonZero[k]; s += cov[b * p + c] * a[c] }
-            v += a[b] * s
-            q += 1
-        }
-        return v
+        summedQuadraticForm(cov, UnsafePointer(a.baseAddress!), p, nonZero: nonZero)
     }
 
     /// The quadratic form of `quadraticForm` for one sample per lane (a_c in lane l is sample
@@ -232,13 +205,20 @@ public enum ErrorFloorEstimator {
     @inline(__always)
     static func quadraticForm(_ cov: UnsafeBufferPointer<Double>, lanes a: UnsafePointer<FloorLanes>, _ p: Int,
                               nonZero: UnsafeMutableBufferPointer<Int>) -> FloorLanes {
+        summedQuadraticForm(cov, a, p, nonZero: nonZero)
+    }
+
+    /// The sum both `quadraticForm`s compute, on one sample (Double) or one per lane.
+    @inline(__always)
+    private static func summedQuadraticForm<V: QuadraticFormTerm>(_ cov: UnsafeBufferPointer<Double>, _ a: UnsafePointer<V>, _ p: Int,
+                                                                  nonZero: UnsafeMutableBufferPointer<Int>) -> V {
         var count = 0
-        for c in 0..<p where any(a[c] .!= 0) { nonZero[count] = c; count += 1 }
-        var v = FloorLanes()
+        for c in 0..<p where a[c].hasNonZero { nonZero[count] = c; count += 1 }
+        var v = V.zero
         var q = 0
         while q + 4 <= count {
             let r0 = nonZero[q] * p, r1 = nonZero[q + 1] * p, r2 = nonZero[q + 2] * p, r3 = nonZero[q + 3] * p
-            var s0 = FloorLanes(), s1 = FloorLanes(), s2 = FloorLanes(), s3 = FloorLanes()
+            var s0 = V.zero, s1 = V.zero, s2 = V.zero, s3 = V.zero
             for k in 0..<count {
                 let c = nonZero[k], ac = a[c]
                 s0 += cov[r0 + c] * ac
@@ -254,7 +234,7 @@ public enum ErrorFloorEstimator {
         }
         while q < count {
             let b = nonZero[q]
-            var s = FloorLanes()
+            var s = V.zero
             for k in 0..<count { let c = nonZero[k]; s += cov[b * p + c] * a[c] }
             v += a[b] * s
             q += 1
@@ -373,6 +353,25 @@ public enum ErrorFloorEstimator {
 /// evaluated together, lane l of block b holding sample b·scalarCount + l (a last, partial block
 /// repeats its last sample in the unused lanes).
 typealias FloorLanes = SIMD8<Double>
+
+/// The values `ErrorFloorEstimator.quadraticForm` sums: one sample's (Double) or one per lane
+/// (`FloorLanes`), with IEEE arithmetic per lane.
+protocol QuadraticFormTerm {
+    static var zero: Self { get }
+    /// Whether the value (any lane of it) is non-zero.
+    var hasNonZero: Bool { get }
+    static func * (lhs: Double, rhs: Self) -> Self
+    static func * (lhs: Self, rhs: Self) -> Self
+    static func += (lhs: inout Self, rhs: Self)
+}
+
+extension Double: QuadraticFormTerm {
+    var hasNonZero: Bool { self != 0 }
+}
+
+extension SIMD8: QuadraticFormTerm where Scalar == Double {
+    var hasNonZero: Bool { any(self .!= 0) }
+}
 
 /// The part of the model-based floors that does not depend on the operation: the seeded floor
 /// samples x of a table, their displacements u = x − c, the monomials u^α (the higher-order
